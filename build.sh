@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# quicksand's single entry point. Run `./build.sh help` for the commands.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+PKG="$ROOT/www/pkg"
+WASM_TARGET=wasm32-unknown-unknown
+# 1 GiB: room for a 4096×4096 world, its frames and every thread's stack.
+# docs/ABI.md, loader/ and tools/ (its default --max-pages) use the same limit.
+MAX_MEMORY_BYTES=1073741824
+# The linker's own stack only carries the bootstrap calls on the main
+# thread (every thread then switches to a stack from the heap); 64 KiB,
+# a multiple of 16 as the wasm C ABI requires.
+LINKER_STACK_BYTES=65536
+THREAD_FEATURES="+atomics,+bulk-memory,+mutable-globals"
+WASM_OPT_FEATURES=(--enable-threads --enable-bulk-memory --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int)
+ABI_EXPORTS=(__stack_pointer __tls_base __tls_size __tls_align __wasm_init_tls __heap_base __data_end)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<'EOF'
+usage: ./build.sh [command] [options]
+
+  (none)                 build every module into www/pkg/
+  serve [--port N]       build, then serve www/ on 127.0.0.1:N (default 8000)
+  test                   build, then run every test (Rust, wasmtime, Node, browser)
+  bench [--json] [...]   build, then run the benchmarks (options go to the bench binary)
+  validate FILE.wasm     check a module against the thread ABI
+  help                   this text
+
+Each command installs what it needs on a fresh machine (the wasm target, npm
+packages, and for `test` Debian's chromium).
+EOF
+}
+
+# ---- installs -------------------------------------------------------------
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
+    log "installing the Rust target $WASM_TARGET"
+    rustup target add "$WASM_TARGET"
+  fi
+}
+
+ensure_npm_packages() {
+  # Reinstall when package-lock.json is newer than the installed tree.
+  if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "installing npm dev dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+ensure_chromium() {
+  if [[ ! -x /usr/bin/chromium ]]; then
+    log "installing Debian's chromium for the browser tests"
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+  fi
+}
+
+# ---- the wasm modules -----------------------------------------------------
+
+# link_args SHARED: the wasm-ld arguments for one variant.
+link_args() {
+  local shared=$1 args=()
+  if [[ $shared == yes ]]; then
+    args+=(--shared-memory --import-memory "--max-memory=$MAX_MEMORY_BYTES")
+  else
+    args+=(--import-memory "--max-memory=$MAX_MEMORY_BYTES")
+  fi
+  args+=("-zstack-size=$LINKER_STACK_BYTES")
+  for name in "${ABI_EXPORTS[@]}"; do args+=("--export=$name"); done
+  args+=(--export-if-defined=__stack_low --export-if-defined=__stack_high)
+  for arg in "${args[@]}"; do printf -- '-Clink-arg=%s\n' "$arg"; done
+}
+
+# compile_sim NAME FEATURES SHARED: builds the cdylib; prints the .wasm path.
+compile_sim() {
+  local name=$1 features=$2 shared=$3
+  local target_dir="$ROOT/target/wasm-$name"
+  local -a extra
+  mapfile -t extra < <(link_args "$shared")
+  # Note: the `wasm` profile keeps LTO on. Without it, stable's precompiled
+  # core (built without atomics) reaches the link and wasm-ld refuses
+  # --shared-memory. RUSTFLAGS only reaches the wasm crate, not host tools.
+  RUSTFLAGS="-Ctarget-feature=$features" \
+    cargo rustc --quiet -p quicksand-sim --lib --target "$WASM_TARGET" --profile wasm \
+    --crate-type cdylib --target-dir "$target_dir" -- "${extra[@]}" 2> >(grep -v -e 'unstable feature specified' -e 'not stably supported' -e '^ *|$' -e '^ *= note' -e '^$' >&2)
+  echo "$target_dir/$WASM_TARGET/wasm/quicksand_sim.wasm"
+}
+
+validator() {
+  cargo build --quiet --release -p quicksand-tools
+  "$ROOT/target/release/quicksand-tools" "$@"
+}
+
+build_modules() {
+  ensure_wasm_target
+  ensure_npm_packages
+  mkdir -p "$PKG"
+  local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+
+  log "building sim (threads, shared memory)"
+  local threaded
+  threaded=$(compile_sim threaded "$THREAD_FEATURES" yes)
+  "$wasm_opt" "${WASM_OPT_FEATURES[@]}" -O3 --strip-debug "$threaded" -o "$PKG/sim.wasm"
+  # The checked build keeps the name section: --stack-check finds
+  # __stack_pointer by name, and traps are easier to read with names.
+  "$wasm_opt" "${WASM_OPT_FEATURES[@]}" -O3 --stack-check -g "$threaded" -o "$PKG/sim-checked.wasm"
+
+  log "building sim-st (one thread, no shared memory: the fallback)"
+  local single
+  single=$(compile_sim single "+bulk-memory,+mutable-globals" no)
+  "$wasm_opt" "${WASM_OPT_FEATURES[@]}" -O3 --strip-debug "$single" -o "$PKG/sim-st.wasm"
+
+  log "copying the loader"
+  mkdir -p "$PKG/loader"
+  cp "$ROOT"/loader/*.js "$PKG/loader/"
+
+  log "checking the threaded modules against the thread ABI"
+  local module report
+  for module in "$PKG/sim.wasm" "$PKG/sim-checked.wasm"; do
+    if ! report=$(validator validate "$module"); then
+      printf '%s\n' "$report" >&2
+      die "$(basename "$module") violates the thread ABI (see above)"
+    fi
+  done
+
+  for module in "$PKG"/*.wasm; do
+    printf '  %-18s %8d bytes\n' "$(basename "$module")" "$(stat -c %s "$module")" >&2
+  done
+}
+
+# ---- commands ---------------------------------------------------------------
+
+cmd_serve() {
+  build_modules
+  cargo build --quiet --release -p quicksand-tools
+  exec "$ROOT/target/release/quicksand-tools" serve --root "$ROOT/www" "$@"
+}
+
+cmd_test() {
+  build_modules
+  log "cargo test (sim unit tests, validator, wasmtime harness)"
+  QS_REQUIRE_BUILT_MODULES=1 cargo test --release --workspace
+  log "node --test (loader under worker_threads)"
+  node --test loader/test/
+  if [[ -d tests/browser ]]; then
+    ensure_chromium
+    log "browser tests (Debian chromium via playwright-core)"
+    node --test tests/browser/
+  fi
+}
+
+cmd_bench() {
+  build_modules
+  cargo run --quiet --release -p quicksand-tests --bin quicksand-bench -- "$@"
+}
+
+main() {
+  local command=${1:-build}
+  [[ $# -gt 0 ]] && shift
+  case "$command" in
+    build) build_modules ;;
+    serve) cmd_serve "$@" ;;
+    test) cmd_test "$@" ;;
+    bench) cmd_bench "$@" ;;
+    validate) validator validate "$@" ;;
+    help | -h | --help) usage ;;
+    *) usage >&2; die "unknown command '$command'" ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,7 @@
+//! The exported ABI: plain numeric functions, documented in docs/ABI.md.
+//!
+//! Every export validates its arguments and returns a negative error code
+//! instead of trapping or touching memory it was not given.
+
+mod probes;
+mod runtime;

@@ -1,0 +1,182 @@
+//! A reusable barrier that counts generations and names one leader per round.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use super::error::RuntimeError;
+use super::futex::{Futex, WaitOutcome, ALL_WAITERS};
+
+/// Which side of a completed round a caller was on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarrierRole {
+    /// The last to arrive: it released the others and may do the round's
+    /// exclusive work (reset counters, flip buffers) before the next barrier.
+    Leader,
+    /// Everyone else.
+    Follower,
+}
+
+/// `parties` threads meet here again and again.
+///
+/// The generation number, not the arrival count, is what waiters sleep on,
+/// so a fast thread that re-enters for the next round can never be mistaken
+/// for a late arrival of this one. A wait that times out breaks the barrier
+/// for everyone, so one stuck thread turns into errors, never a hang.
+#[repr(C)]
+pub struct Barrier {
+    generation: AtomicU32,
+    arrived: AtomicU32,
+    parties: AtomicU32,
+    broken: AtomicU32,
+}
+
+impl Barrier {
+    /// A barrier with no parties yet; `reset` arms it.
+    pub const fn new() -> Self {
+        Barrier {
+            generation: AtomicU32::new(0),
+            arrived: AtomicU32::new(0),
+            parties: AtomicU32::new(0),
+            broken: AtomicU32::new(0),
+        }
+    }
+
+    /// Arms the barrier for `parties` threads. Only call it while nobody is
+    /// waiting (before handing the barrier out).
+    pub fn reset(&self, parties: u32) -> Result<(), RuntimeError> {
+        if parties == 0 {
+            return Err(RuntimeError::InvalidArgument);
+        }
+        self.arrived.store(0, Ordering::Relaxed);
+        self.broken.store(0, Ordering::Relaxed);
+        self.parties.store(parties, Ordering::Release);
+        Ok(())
+    }
+
+    /// The number of threads a round waits for.
+    pub fn parties(&self) -> u32 {
+        self.parties.load(Ordering::Acquire)
+    }
+
+    /// How many rounds have completed (wraps).
+    pub fn generation(&self) -> u32 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Blocks until all parties have arrived.
+    ///
+    /// Returns the caller's role, `TimedOut` if this caller waited longer
+    /// than `timeout_ms` (negative: forever) for one wake-up, or
+    /// `BarrierBroken` if another party timed out.
+    pub fn wait<F: Futex>(&self, futex: &F, timeout_ms: i32) -> Result<BarrierRole, RuntimeError> {
+        if self.broken.load(Ordering::Acquire) != 0 {
+            return Err(RuntimeError::BarrierBroken);
+        }
+        let parties = self.parties();
+        if parties == 0 {
+            return Err(RuntimeError::InvalidArgument);
+        }
+        // Read the generation before arriving: once we have arrived the
+        // leader may complete the round at any moment.
+        let generation = self.generation.load(Ordering::Acquire);
+        let arrived = self.arrived.fetch_add(1, Ordering::AcqRel) + 1;
+        if arrived == parties {
+            // Reset before publishing the new generation; nobody can arrive
+            // for the next round until they have seen it.
+            self.arrived.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::AcqRel);
+            futex.notify(&self.generation, ALL_WAITERS);
+            return Ok(BarrierRole::Leader);
+        }
+        loop {
+            let outcome = futex.wait(&self.generation, generation, timeout_ms);
+            if self.generation.load(Ordering::Acquire) != generation {
+                return if self.broken.load(Ordering::Acquire) != 0 {
+                    Err(RuntimeError::BarrierBroken)
+                } else {
+                    Ok(BarrierRole::Follower)
+                };
+            }
+            if outcome == WaitOutcome::TimedOut {
+                self.break_for_everyone(futex);
+                return Err(RuntimeError::TimedOut);
+            }
+        }
+    }
+
+    fn break_for_everyone<F: Futex>(&self, futex: &F) {
+        self.broken.store(1, Ordering::Release);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        futex.notify(&self.generation, ALL_WAITERS);
+    }
+}
+
+impl Default for Barrier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::futex::tests::SpinFutex;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Arc;
+
+    #[test]
+    fn one_party_is_always_the_leader() {
+        let barrier = Barrier::new();
+        barrier.reset(1).unwrap();
+        for _ in 0..3 {
+            assert_eq!(barrier.wait(&SpinFutex, 10), Ok(BarrierRole::Leader));
+        }
+        assert_eq!(barrier.generation(), 3);
+    }
+
+    #[test]
+    fn zero_parties_is_refused() {
+        let barrier = Barrier::new();
+        assert_eq!(barrier.reset(0), Err(RuntimeError::InvalidArgument));
+        assert_eq!(barrier.wait(&SpinFutex, 10), Err(RuntimeError::InvalidArgument));
+    }
+
+    #[test]
+    fn reused_twice_in_a_row_with_one_leader_per_round() {
+        const THREADS: usize = 4;
+        const ROUNDS: u64 = 2;
+        let barrier = Arc::new(Barrier::new());
+        barrier.reset(THREADS as u32).unwrap();
+        let leaders = Arc::new(AtomicU64::new(0));
+        let arrivals = Arc::new(AtomicU64::new(0));
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (barrier, leaders, arrivals) = (barrier.clone(), leaders.clone(), arrivals.clone());
+                std::thread::spawn(move || {
+                    for round in 0..ROUNDS {
+                        arrivals.fetch_add(1, Ordering::SeqCst);
+                        let role = barrier.wait(&SpinFutex, 5_000).unwrap();
+                        // Everyone of this round arrived before anyone left.
+                        assert!(arrivals.load(Ordering::SeqCst) >= (round + 1) * THREADS as u64);
+                        if role == BarrierRole::Leader {
+                            leaders.fetch_add(1, Ordering::SeqCst);
+                        }
+                        barrier.wait(&SpinFutex, 5_000).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        assert_eq!(leaders.load(Ordering::SeqCst), ROUNDS);
+        assert_eq!(barrier.generation(), 2 * ROUNDS as u32);
+    }
+
+    #[test]
+    fn a_missing_party_times_out_and_breaks_the_barrier() {
+        let barrier = Barrier::new();
+        barrier.reset(2).unwrap();
+        assert_eq!(barrier.wait(&SpinFutex, 20), Err(RuntimeError::TimedOut));
+        assert_eq!(barrier.wait(&SpinFutex, 20), Err(RuntimeError::BarrierBroken));
+    }
+}

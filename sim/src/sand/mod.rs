@@ -1,0 +1,1 @@
+//! The falling-sand simulation (in progress).
