@@ -54,15 +54,30 @@ ensure_npm_packages() {
   fi
 }
 
-ensure_chromium() {
-  if [[ ! -x /usr/bin/chromium ]]; then
-    log "installing Debian's chromium for the browser tests"
-    if [[ $(id -u) -eq 0 ]]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    fi
+ensure_debian_package() {
+  local command=$1 package=$2
+  if ! command -v "$command" >/dev/null; then
+    log "installing Debian's $package"
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   fi
+}
+
+ensure_chromium() {
+  # playwright-core drives this binary; its own browser downloads are not used.
+  ensure_debian_package /usr/bin/chromium chromium
+}
+
+# A validator we did not write: wabt's wasm-validate, with threads enabled.
+third_party_validate() {
+  ensure_debian_package wasm-validate wabt
+  local module
+  for module in "$PKG"/*.wasm; do
+    wasm-validate --enable-threads "$module" || die "wasm-validate rejected $(basename "$module")"
+    printf '  wasm-validate: %s ok\n' "$(basename "$module")" >&2
+  done
 }
 
 # ---- the wasm modules -----------------------------------------------------
@@ -148,10 +163,12 @@ cmd_serve() {
 
 cmd_test() {
   build_modules
+  log "third-party validation (wabt)"
+  third_party_validate
   log "cargo test (sim unit tests, validator, wasmtime harness)"
   QS_REQUIRE_BUILT_MODULES=1 cargo test --release --workspace
   log "node --test (loader under worker_threads)"
-  node --test loader/test/
+  node --test loader/test/*.test.js
   if [[ -d tests/browser ]]; then
     ensure_chromium
     log "browser tests (Debian chromium via playwright-core)"

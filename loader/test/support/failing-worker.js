@@ -1,0 +1,2 @@
+// A worker script that dies while loading: the loader must report it, not hang.
+throw new Error('this worker fails on purpose');
