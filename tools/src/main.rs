@@ -1,1 +1,32 @@
-fn main() {}
+//! `quicksand-tools`: developer tools for quicksand.
+//!
+//! Each subcommand lives in its own file with its arguments and `run`; add a
+//! variant to [`Command`] to add one.
+
+mod serve;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Developer tools for quicksand, the multithreaded falling-sand game.
+#[derive(Debug, Parser)]
+#[command(name = "quicksand-tools", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Validate(validate::ValidateArgs),
+    Serve(serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Serve(args) => serve::run(&args),
+    }
+}

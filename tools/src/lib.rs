@@ -1,0 +1,4 @@
+//! Library side of `quicksand-tools`: the pieces the subcommands use and the
+//! tests call directly.
+
+pub mod abi;
