@@ -11,6 +11,8 @@ pub mod instance;
 pub mod join;
 pub mod memory_view;
 pub mod module;
+pub mod native;
+pub mod wasm_sim;
 
 /// Turns a `wasmtime::Error` into an `anyhow::Error` so `.context()` applies.
 pub fn wt<T>(result: wasmtime::Result<T>) -> anyhow::Result<T> {

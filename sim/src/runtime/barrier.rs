@@ -68,6 +68,22 @@ impl Barrier {
     /// than `timeout_ms` (negative: forever) for one wake-up, or
     /// `BarrierBroken` if another party timed out.
     pub fn wait<F: Futex>(&self, futex: &F, timeout_ms: i32) -> Result<BarrierRole, RuntimeError> {
+        self.wait_and_lead(futex, timeout_ms, || {})
+    }
+
+    /// Like `wait`, but the last thread to arrive runs `leader_action`
+    /// before it releases the others: exclusive work (flip buffers, reset
+    /// counters, decide what the next round does) that every party then
+    /// sees, at the cost of no extra barrier round.
+    ///
+    /// Everything each party wrote before arriving happens-before the action,
+    /// and the action happens-before every party's return.
+    pub fn wait_and_lead<F: Futex>(
+        &self,
+        futex: &F,
+        timeout_ms: i32,
+        leader_action: impl FnOnce(),
+    ) -> Result<BarrierRole, RuntimeError> {
         if self.broken.load(Ordering::Acquire) != 0 {
             return Err(RuntimeError::BarrierBroken);
         }
@@ -80,6 +96,7 @@ impl Barrier {
         let generation = self.generation.load(Ordering::Acquire);
         let arrived = self.arrived.fetch_add(1, Ordering::AcqRel) + 1;
         if arrived == parties {
+            leader_action();
             // Reset before publishing the new generation; nobody can arrive
             // for the next round until they have seen it.
             self.arrived.store(0, Ordering::Relaxed);
@@ -170,6 +187,36 @@ mod tests {
         }
         assert_eq!(leaders.load(Ordering::SeqCst), ROUNDS);
         assert_eq!(barrier.generation(), 2 * ROUNDS as u32);
+    }
+
+    #[test]
+    fn the_leader_action_runs_once_per_round_before_anyone_leaves() {
+        const THREADS: usize = 4;
+        const ROUNDS: u64 = 200;
+        let barrier = Arc::new(Barrier::new());
+        barrier.reset(THREADS as u32).unwrap();
+        let actions = Arc::new(AtomicU64::new(0));
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (barrier, actions) = (barrier.clone(), actions.clone());
+                std::thread::spawn(move || {
+                    for round in 0..ROUNDS {
+                        barrier
+                            .wait_and_lead(&SpinFutex, 5_000, || {
+                                actions.fetch_add(1, Ordering::Relaxed);
+                            })
+                            .unwrap();
+                        // Relaxed is enough: the barrier orders the action.
+                        assert_eq!(actions.load(Ordering::Relaxed), round + 1);
+                        barrier.wait(&SpinFutex, 5_000).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        assert_eq!(actions.load(Ordering::Relaxed), ROUNDS);
     }
 
     #[test]

@@ -1,0 +1,14 @@
+//! The crew: N workers that step a world together, phase by phase.
+//!
+//! A step is `PHASES` checkerboard phases. In each phase workers claim items
+//! (chunks) from an atomic counter; one barrier round ends the phase. The
+//! exclusive work between steps (apply input, flip frames, decide what to do
+//! next) runs inside the barrier as the leader's action, so a step costs
+//! exactly `PHASES` barrier rounds and no messages.
+
+pub mod phased_work;
+pub mod world_work;
+pub mod team;
+
+pub use phased_work::{PhasedWork, PHASES};
+pub use team::{Crew, MAX_CREW_WORKERS};

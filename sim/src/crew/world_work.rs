@@ -1,0 +1,25 @@
+//! The world is what crews step.
+
+use super::phased_work::PhasedWork;
+use crate::sand::World;
+
+impl PhasedWork for World {
+    fn begin_step(&self) {
+        World::begin_step(self);
+    }
+
+    fn phase_len(&self, phase: u32) -> u32 {
+        World::phase_len(self, phase)
+    }
+
+    unsafe fn update_phase_item(&self, phase: u32, item: u32) {
+        // SAFETY: the caller upholds `PhasedWork`'s contract, which is the
+        // contract of `World::update_phase_item`: distinct items of one
+        // phase, each once, phases separated by a barrier.
+        unsafe { World::update_phase_item(self, phase, item) }
+    }
+
+    fn end_step(&self) {
+        World::end_step(self);
+    }
+}

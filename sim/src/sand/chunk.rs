@@ -1,0 +1,95 @@
+//! Chunks: 64x64 blocks of cells, the unit of parallel work and of dirty
+//! tracking, and the loop that updates the cells of one.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use super::dirty::DirtyRect;
+use super::neighborhood::Neighborhood;
+use super::world::World;
+
+/// The dirty rectangles of one chunk (see `dirty.rs`).
+#[derive(Debug)]
+#[repr(C)]
+pub struct ChunkState {
+    /// What the current step looks at (set in `begin_step`).
+    pub current: DirtyRect,
+    /// What changed during the current step, for the next one to look at.
+    pub next: DirtyRect,
+    /// Bit `b` set: frame buffer `b` does not show this chunk as it is now.
+    stale_frames: AtomicU32,
+}
+
+/// `stale_frames` with every frame buffer stale.
+const ALL_FRAMES_STALE: u32 = 0b11;
+
+impl ChunkState {
+    /// A chunk with nothing to do, drawn in no frame buffer yet.
+    pub const fn new() -> ChunkState {
+        ChunkState {
+            current: DirtyRect::new(),
+            next: DirtyRect::new(),
+            stale_frames: AtomicU32::new(ALL_FRAMES_STALE),
+        }
+    }
+
+    /// Records that cells of this chunk may have changed, so both frame
+    /// buffers must draw it again. (Relaxed: frames are drawn in the
+    /// exclusive `end_step`, after the barrier that ends the phases.)
+    #[inline]
+    pub fn mark_stale(&self) {
+        if self.stale_frames.load(Ordering::Relaxed) != ALL_FRAMES_STALE {
+            self.stale_frames.store(ALL_FRAMES_STALE, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether frame buffer `buffer` must draw this chunk again; clears that.
+    #[inline]
+    pub fn take_stale(&self, buffer: u32) -> bool {
+        let bit = 1 << buffer;
+        self.stale_frames.fetch_and(!bit, Ordering::Relaxed) & bit != 0
+    }
+}
+
+impl Default for ChunkState {
+    fn default() -> Self {
+        ChunkState::new()
+    }
+}
+
+impl World {
+    /// Gives every cell in the current dirty rectangle of chunk `index` its
+    /// turn: rows bottom to top (so a falling column moves as one), columns
+    /// left to right on even steps and right to left on odd ones (so nothing
+    /// drifts one way). Then marks what changed for the next step.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may access the cells within half a chunk of this
+    /// chunk while it runs (see `World::update_phase_item`).
+    pub(super) unsafe fn update_chunk(&self, index: usize) {
+        let rect = self.chunk(index).current.load();
+        if rect.is_empty() {
+            return;
+        }
+        let step = self.step_count();
+        // SAFETY: the cells the cursor may reach (within MAX_REACH, less
+        // than half a chunk, of this chunk's cells) are ours alone, by the
+        // caller's contract.
+        let mut cells = unsafe { Neighborhood::new(self, step) };
+        let left_to_right = step.is_multiple_of(2);
+        for y in (rect.y0..rect.y1).rev() {
+            if left_to_right {
+                for x in rect.x0..rect.x1 {
+                    // SAFETY: `rect` lies inside this chunk, inside the world.
+                    unsafe { cells.visit(x, y) };
+                }
+            } else {
+                for x in (rect.x0..rect.x1).rev() {
+                    // SAFETY: as above.
+                    unsafe { cells.visit(x, y) };
+                }
+            }
+        }
+        self.mark_changed(cells.changes());
+    }
+}

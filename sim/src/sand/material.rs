@@ -1,0 +1,128 @@
+//! Material identities: the byte stored in the material plane.
+//!
+//! Ids are stable (they are part of the paint API and of saved hashes).
+//! Everything else about a material lives in the table in `properties.rs`.
+
+use super::properties::{MaterialProps, MATERIALS};
+
+/// Number of materials; ids are `0..MATERIAL_COUNT`.
+pub const MATERIAL_COUNT: usize = 16;
+
+/// What a cell is made of. `Empty` (0) is also the eraser.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Material {
+    Empty = 0,
+    Wall = 1,
+    Sand = 2,
+    Water = 3,
+    Stone = 4,
+    Wood = 5,
+    Fire = 6,
+    Smoke = 7,
+    Steam = 8,
+    Oil = 9,
+    Lava = 10,
+    Ice = 11,
+    Acid = 12,
+    Plant = 13,
+    Salt = 14,
+    Gunpowder = 15,
+}
+
+/// What a byte that is not a material id behaves as.
+///
+/// Outside the world reads as wall too: anything the simulation does not
+/// understand is inert, indestructible, never moved, and only replaced by
+/// painting (the eraser or a wall stroke). It is drawn with the wall colours.
+pub const UNKNOWN_BYTE_FALLBACK: Material = Material::Wall;
+
+impl Material {
+    /// Every material, in id order.
+    pub const ALL: [Material; MATERIAL_COUNT] = [
+        Material::Empty,
+        Material::Wall,
+        Material::Sand,
+        Material::Water,
+        Material::Stone,
+        Material::Wood,
+        Material::Fire,
+        Material::Smoke,
+        Material::Steam,
+        Material::Oil,
+        Material::Lava,
+        Material::Ice,
+        Material::Acid,
+        Material::Plant,
+        Material::Salt,
+        Material::Gunpowder,
+    ];
+
+    /// The material with this id, or `None` for a byte that is not one.
+    /// This is the only way a byte becomes a `Material`.
+    #[inline(always)]
+    pub const fn from_u8(byte: u8) -> Option<Material> {
+        match byte {
+            0 => Some(Material::Empty),
+            1 => Some(Material::Wall),
+            2 => Some(Material::Sand),
+            3 => Some(Material::Water),
+            4 => Some(Material::Stone),
+            5 => Some(Material::Wood),
+            6 => Some(Material::Fire),
+            7 => Some(Material::Smoke),
+            8 => Some(Material::Steam),
+            9 => Some(Material::Oil),
+            10 => Some(Material::Lava),
+            11 => Some(Material::Ice),
+            12 => Some(Material::Acid),
+            13 => Some(Material::Plant),
+            14 => Some(Material::Salt),
+            15 => Some(Material::Gunpowder),
+            _ => None,
+        }
+    }
+
+    /// `from_u8`, with unknown bytes read as [`UNKNOWN_BYTE_FALLBACK`].
+    #[inline(always)]
+    pub const fn from_u8_or_fallback(byte: u8) -> Material {
+        match Material::from_u8(byte) {
+            Some(material) => material,
+            None => UNKNOWN_BYTE_FALLBACK,
+        }
+    }
+
+    /// The stable id stored in the material plane.
+    #[inline(always)]
+    pub const fn id(self) -> u8 {
+        self as u8
+    }
+
+    /// This material's row of the property table.
+    #[inline(always)]
+    pub const fn props(self) -> &'static MaterialProps {
+        &MATERIALS[self as usize]
+    }
+
+    /// Lower-case name, for tools and test output.
+    pub const fn name(self) -> &'static str {
+        self.props().name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_unknown_bytes_are_refused() {
+        for (id, material) in Material::ALL.iter().enumerate() {
+            assert_eq!(material.id() as usize, id);
+            assert_eq!(Material::from_u8(id as u8), Some(*material));
+        }
+        for byte in MATERIAL_COUNT as u8..=u8::MAX {
+            assert_eq!(Material::from_u8(byte), None);
+            assert_eq!(Material::from_u8_or_fallback(byte), UNKNOWN_BYTE_FALLBACK);
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! Painting: a single-producer / single-consumer ring of stroke commands in
+//! the world header, filled by the page (`enqueue_paint`, never blocks) and
+//! emptied, in order, at the start of each step (`begin_step`).
+//!
+//! A stroke is the set of cells within `radius` of the line from (x0, y0)
+//! to (x1, y1), clipped to the world. Painted cells get their shade (and
+//! liquids their flow direction) from the RNG at (seed, step, x, y), so a
+//! replay paints the same pixels. `Empty` erases; `Empty` and `Wall`
+//! overwrite anything, other materials only fill empty cells (the
+//! `paint_overwrites` column of the material table).
+
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+
+use super::cell::{clock_for_step, Cell, CLOCK_BIT};
+use super::dirty::ChangeBounds;
+use super::error::SimError;
+use super::layout::{CHUNK_SHIFT, MAX_WORLD_SIZE};
+use super::material::Material;
+use super::rng::{StepRng, Stream};
+use super::world::World;
+
+/// Commands the ring holds; a power of two.
+pub const PAINT_RING_CAPACITY: u32 = 256;
+/// The largest brush radius.
+pub const MAX_BRUSH_RADIUS: u32 = 64;
+/// How far outside the world a stroke's end points may lie (further is an
+/// error, not a clip: it bounds the work one command can cause).
+pub const PAINT_COORD_MARGIN: i32 = MAX_WORLD_SIZE as i32;
+
+const _: () = assert!(PAINT_RING_CAPACITY.is_power_of_two());
+
+/// One stroke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaintCommand {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+    pub radius: u32,
+    pub material: Material,
+}
+
+impl PaintCommand {
+    /// A checked command for a `width` x `height` world.
+    ///
+    /// Errors: `UnknownMaterial` for a byte that is not a material;
+    /// `InvalidArgument` for a radius above `MAX_BRUSH_RADIUS` or an end
+    /// point more than `PAINT_COORD_MARGIN` outside the world.
+    pub fn new(
+        (x0, y0, x1, y1): (i32, i32, i32, i32),
+        radius: u32,
+        material: u32,
+        (width, height): (u32, u32),
+    ) -> Result<PaintCommand, SimError> {
+        let material = u8::try_from(material)
+            .ok()
+            .and_then(Material::from_u8)
+            .ok_or(SimError::UnknownMaterial)?;
+        if radius > MAX_BRUSH_RADIUS {
+            return Err(SimError::InvalidArgument);
+        }
+        let near = |value: i32, size: u32| {
+            (-PAINT_COORD_MARGIN..size as i32 + PAINT_COORD_MARGIN).contains(&value)
+        };
+        if !(near(x0, width) && near(x1, width) && near(y0, height) && near(y1, height)) {
+            return Err(SimError::InvalidArgument);
+        }
+        Ok(PaintCommand {
+            x0,
+            y0,
+            x1,
+            y1,
+            radius,
+            material,
+        })
+    }
+}
+
+/// One ring slot. Atomic fields keep even a misused ring (two producers)
+/// free of data races; the consumer checks every command again.
+#[derive(Debug)]
+#[repr(C)]
+pub struct PaintSlot {
+    x0: AtomicI32,
+    y0: AtomicI32,
+    x1: AtomicI32,
+    y1: AtomicI32,
+    radius: AtomicU32,
+    material: AtomicU32,
+}
+
+impl PaintSlot {
+    /// An unused slot.
+    pub const fn new() -> PaintSlot {
+        PaintSlot {
+            x0: AtomicI32::new(0),
+            y0: AtomicI32::new(0),
+            x1: AtomicI32::new(0),
+            y1: AtomicI32::new(0),
+            radius: AtomicU32::new(0),
+            material: AtomicU32::new(0),
+        }
+    }
+}
+
+/// The ring: `head` is the next slot to read, `tail` the next to write; both
+/// count up forever (wrapping) and are reduced modulo the capacity. The
+/// `PAINT_RING_CAPACITY` slots lie in their own part of the region.
+#[derive(Debug)]
+#[repr(C)]
+pub struct PaintQueue {
+    head: AtomicU32,
+    tail: AtomicU32,
+    slots: *const PaintSlot,
+}
+
+impl PaintQueue {
+    /// An empty ring over the slots at `slots`.
+    ///
+    /// # Safety
+    ///
+    /// `slots` points to `PAINT_RING_CAPACITY` initialised slots that live
+    /// as long as the queue.
+    pub const unsafe fn new(slots: *const PaintSlot) -> PaintQueue {
+        PaintQueue {
+            head: AtomicU32::new(0),
+            tail: AtomicU32::new(0),
+            slots,
+        }
+    }
+
+    fn slot(&self, position: u32) -> &PaintSlot {
+        let index = (position % PAINT_RING_CAPACITY) as usize;
+        // SAFETY: `index < PAINT_RING_CAPACITY`; the slots are initialised
+        // and live as long as the queue (contract of `new`), and are only
+        // accessed through atomics.
+        unsafe { &*self.slots.add(index) }
+    }
+
+    /// Producer side: appends `command`, or `QueueFull`.
+    fn push(&self, command: &PaintCommand) -> Result<(), SimError> {
+        let tail = self.tail.load(Ordering::Relaxed);
+        // Acquire: the consumer has finished reading the slots before `head`.
+        let head = self.head.load(Ordering::Acquire);
+        if tail.wrapping_sub(head) >= PAINT_RING_CAPACITY {
+            return Err(SimError::QueueFull);
+        }
+        let slot = self.slot(tail);
+        slot.x0.store(command.x0, Ordering::Relaxed);
+        slot.y0.store(command.y0, Ordering::Relaxed);
+        slot.x1.store(command.x1, Ordering::Relaxed);
+        slot.y1.store(command.y1, Ordering::Relaxed);
+        slot.radius.store(command.radius, Ordering::Relaxed);
+        slot.material.store(command.material.id() as u32, Ordering::Relaxed);
+        // Release: the slot is written before the consumer can see it.
+        self.tail.store(tail.wrapping_add(1), Ordering::Release);
+        Ok(())
+    }
+
+    /// Consumer side: the raw fields of the slot at `position`.
+    fn read(&self, position: u32) -> ((i32, i32, i32, i32), u32, u32) {
+        let slot = self.slot(position);
+        (
+            (
+                slot.x0.load(Ordering::Relaxed),
+                slot.y0.load(Ordering::Relaxed),
+                slot.x1.load(Ordering::Relaxed),
+                slot.y1.load(Ordering::Relaxed),
+            ),
+            slot.radius.load(Ordering::Relaxed),
+            slot.material.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Commands waiting.
+    fn len(&self) -> u32 {
+        self.tail.load(Ordering::Acquire).wrapping_sub(self.head.load(Ordering::Acquire))
+    }
+}
+
+/// The painted cells of one row while a stroke is rasterised: `min_x..=max_x`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct RowSpan {
+    min_x: i32,
+    max_x: i32,
+}
+
+impl RowSpan {
+    /// No cells.
+    pub const EMPTY: RowSpan = RowSpan {
+        min_x: i32::MAX,
+        max_x: i32::MIN,
+    };
+
+    fn include(&mut self, x0: i32, x1: i32) {
+        self.min_x = self.min_x.min(x0);
+        self.max_x = self.max_x.max(x1);
+    }
+}
+
+/// The cells of a line, end points included (Bresenham).
+struct LinePoints {
+    x: i32,
+    y: i32,
+    end_x: i32,
+    end_y: i32,
+    dx: i32,
+    dy: i32,
+    step_x: i32,
+    step_y: i32,
+    error: i32,
+    done: bool,
+}
+
+impl LinePoints {
+    fn new(x0: i32, y0: i32, x1: i32, y1: i32) -> LinePoints {
+        let dx = (x1 - x0).abs();
+        let dy = -(y1 - y0).abs();
+        LinePoints {
+            x: x0,
+            y: y0,
+            end_x: x1,
+            end_y: y1,
+            dx,
+            dy,
+            step_x: if x0 < x1 { 1 } else { -1 },
+            step_y: if y0 < y1 { 1 } else { -1 },
+            error: dx + dy,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for LinePoints {
+    type Item = (i32, i32);
+
+    fn next(&mut self) -> Option<(i32, i32)> {
+        if self.done {
+            return None;
+        }
+        let point = (self.x, self.y);
+        if self.x == self.end_x && self.y == self.end_y {
+            self.done = true;
+            return Some(point);
+        }
+        let doubled = 2 * self.error;
+        if doubled >= self.dy {
+            self.error += self.dy;
+            self.x += self.step_x;
+        }
+        if doubled <= self.dx {
+            self.error += self.dx;
+            self.y += self.step_y;
+        }
+        Some(point)
+    }
+}
+
+impl World {
+    /// Queues a stroke for the start of the next step. Never blocks; meant
+    /// for one producer thread (the page). `material` is a material id
+    /// (wider than a byte so that export arguments are never truncated: 256
+    /// and up are unknown). See [`PaintCommand::new`] for the argument
+    /// errors; `QueueFull` when `PAINT_RING_CAPACITY` commands are already
+    /// waiting.
+    pub fn enqueue_paint(
+        &self,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+        radius: u32,
+        material: u32,
+    ) -> Result<(), SimError> {
+        let command = PaintCommand::new((x0, y0, x1, y1), radius, material, (self.width, self.height))?;
+        self.paint_queue.push(&command)
+    }
+
+    /// Commands waiting for the next step.
+    pub fn queued_paint_count(&self) -> u32 {
+        self.paint_queue.len()
+    }
+
+    /// Applies every command queued so far, in order (the consumer side).
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    pub(super) unsafe fn apply_paint_queue(&self) {
+        let queue = &self.paint_queue;
+        let head = queue.head.load(Ordering::Relaxed);
+        // Acquire: the slots before `tail` are fully written.
+        let tail = queue.tail.load(Ordering::Acquire);
+        let mut position = head;
+        while position != tail {
+            let (ends, radius, material) = queue.read(position);
+            // Checked again: a misused ring (two producers) may mix fields.
+            if let Ok(command) = PaintCommand::new(ends, radius, material, (self.width, self.height)) {
+                // SAFETY: the caller has exclusive access.
+                unsafe { self.paint_stroke(&command) };
+            }
+            position = position.wrapping_add(1);
+        }
+        // Release: we are done reading those slots.
+        queue.head.store(tail, Ordering::Release);
+    }
+
+    /// Paints one stroke now.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    pub(super) unsafe fn paint_stroke(&self, command: &PaintCommand) {
+        let radius = command.radius as i32;
+        let (width, height) = (self.width as i32, self.height as i32);
+        let top = (command.y0.min(command.y1) - radius).max(0);
+        let bottom = (command.y0.max(command.y1) + radius).min(height - 1);
+        if top > bottom {
+            return;
+        }
+        // Half the width of the brush disc at each vertical distance.
+        let mut half_widths = [0i32; MAX_BRUSH_RADIUS as usize + 1];
+        for (distance, half_width) in half_widths.iter_mut().enumerate().take(radius as usize + 1) {
+            let distance = distance as i32;
+            *half_width = (radius * radius - distance * distance).isqrt();
+        }
+        // SAFETY: rows `top..=bottom` are world rows, and the span scratch
+        // has one entry per world row; the caller has exclusive access.
+        let spans = unsafe {
+            core::slice::from_raw_parts_mut(self.row_spans.add(top as usize), (bottom - top + 1) as usize)
+        };
+        spans.fill(RowSpan::EMPTY);
+        // The union of the brush discs along the line is, row by row, one
+        // span: record each disc's extent per row.
+        for (px, py) in LinePoints::new(command.x0, command.y0, command.x1, command.y1) {
+            if px + radius < 0 || px - radius >= width || py + radius < top || py - radius > bottom {
+                continue;
+            }
+            for y in (py - radius).max(top)..=(py + radius).min(bottom) {
+                let half_width = half_widths[(y - py).unsigned_abs() as usize];
+                spans[(y - top) as usize].include(px - half_width, px + half_width);
+            }
+        }
+        let step = self.step_count();
+        let rng = StepRng::new(self.seed, step, Stream::Paint);
+        // Painted cells take their turn in the step that is starting.
+        let clock = clock_for_step(step) ^ CLOCK_BIT;
+        let overwrite = command.material.props().paint_overwrites;
+        let mut changes = ChangeBounds::NONE;
+        let mut band = top >> CHUNK_SHIFT;
+        for (row, span) in spans.iter().enumerate() {
+            let y = top + row as i32;
+            if y >> CHUNK_SHIFT != band {
+                self.mark_changed(&changes);
+                changes = ChangeBounds::NONE;
+                band = y >> CHUNK_SHIFT;
+            }
+            let (x0, x1) = (span.min_x.max(0), span.max_x.min(width - 1));
+            if x0 > x1 {
+                continue;
+            }
+            for x in x0..=x1 {
+                // SAFETY: (x, y) is in the world; exclusive access (caller).
+                let (existing, _) = unsafe { self.read_raw(x, y) };
+                if !overwrite && existing != Material::Empty.id() {
+                    continue;
+                }
+                let cell = Cell::fresh(command.material, rng.at(x as u32, y as u32)).with_clock(clock);
+                // SAFETY: as above.
+                unsafe { self.write_raw(x, y, cell.material.id(), cell.state.0) };
+            }
+            changes.include_span(x0, x1, y);
+        }
+        self.mark_changed(&changes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_include_both_ends_and_are_connected() {
+        for (x1, y1) in [(7, 3), (-4, 9), (0, 0), (5, -5), (-6, -1)] {
+            let points: std::vec::Vec<_> = LinePoints::new(0, 0, x1, y1).collect();
+            assert_eq!(points.first(), Some(&(0, 0)));
+            assert_eq!(points.last(), Some(&(x1, y1)));
+            for pair in points.windows(2) {
+                assert!((pair[0].0 - pair[1].0).abs() <= 1 && (pair[0].1 - pair[1].1).abs() <= 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The stepping protocol: how one or many threads advance the world by one
+//! step, with the same result whatever the thread count.
+//!
+//! A step is `begin_step` (exclusive), then the four checkerboard phases,
+//! then `end_step` (exclusive). Phase `p` updates the chunks (cx, cy) with
+//! `(cx % 2, cy % 2) == (p % 2, p / 2)` that have something to do; no two of
+//! them are neighbours, and a cell reads and writes at most `MAX_REACH`
+//! (< half a chunk) cells from its own, so the items of one phase touch
+//! disjoint cells and can run in any order, or at once, with the same
+//! result. Randomness is a hash of (seed, step, x, y).
+//!
+//! A parallel driver does:
+//!
+//! ```text
+//! one thread:  world.begin_step()                     ; barrier
+//! for phase in 0..PHASE_COUNT:
+//!     all threads: claim items 0..world.phase_len(phase) (e.g. an atomic
+//!                  counter) and call world.update_phase_item(phase, item)
+//!                                                     ; barrier
+//! one thread:  world.end_step()                       ; barrier
+//! ```
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use super::world::World;
+
+/// Phases per step.
+pub const PHASE_COUNT: u32 = 4;
+
+/// Where one phase's items lie in the phase item list.
+#[derive(Debug)]
+pub struct PhaseRange {
+    start: AtomicU32,
+    len: AtomicU32,
+}
+
+impl PhaseRange {
+    /// An empty phase.
+    pub const fn new() -> PhaseRange {
+        PhaseRange {
+            start: AtomicU32::new(0),
+            len: AtomicU32::new(0),
+        }
+    }
+}
+
+impl Default for PhaseRange {
+    fn default() -> Self {
+        PhaseRange::new()
+    }
+}
+
+/// Relaxed is enough: these are written in the exclusive parts of a step and
+/// read after the driver's barrier, which orders them.
+const ORDER: Ordering = Ordering::Relaxed;
+
+impl World {
+    /// Starts a step. Exclusive: call from one thread while no phase item
+    /// runs. Applies the queued paint commands (in order), makes last step's
+    /// marks this step's dirty rectangles, and lists per phase the chunks
+    /// that have something to do.
+    pub fn begin_step(&self) {
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held.
+        unsafe { self.begin_step_exclusive() };
+    }
+
+    /// `begin_step` without taking the lock.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the exclusive lock and no phase item runs.
+    unsafe fn begin_step_exclusive(&self) {
+        // SAFETY: the caller has exclusive access.
+        unsafe { self.apply_paint_queue() };
+        let mut listed = 0u32;
+        for phase in 0..PHASE_COUNT {
+            let start = listed;
+            for cy in (phase / 2..self.chunks_y).step_by(2) {
+                for cx in (phase % 2..self.chunks_x).step_by(2) {
+                    let index = cy * self.chunks_x + cx;
+                    let chunk = self.chunk(index as usize);
+                    let rect = chunk.next.take();
+                    chunk.current.store(&rect);
+                    if !rect.is_empty() {
+                        assert!((listed as usize) < self.chunk_count);
+                        // SAFETY: each chunk is listed at most once, so
+                        // `listed < chunk_count`, the list's length; the
+                        // caller has exclusive access.
+                        unsafe { self.phase_items.add(listed as usize).write(index) };
+                        listed += 1;
+                    }
+                }
+            }
+            let range = &self.phases[phase as usize];
+            range.start.store(start, ORDER);
+            range.len.store(listed - start, ORDER);
+        }
+    }
+
+    /// Number of work items (dirty chunks) in `phase` of the current step;
+    /// 0 for a phase number out of range.
+    pub fn phase_len(&self, phase: u32) -> u32 {
+        match self.phases.get(phase as usize) {
+            Some(range) => range.len.load(ORDER),
+            None => 0,
+        }
+    }
+
+    /// Number of chunks the current step updates (all phases).
+    pub fn active_chunk_count(&self) -> u32 {
+        (0..PHASE_COUNT).map(|phase| self.phase_len(phase)).sum()
+    }
+
+    /// Updates work item `item` of `phase` (one chunk). Out-of-range
+    /// arguments do nothing.
+    ///
+    /// # Safety
+    ///
+    /// * It runs between `begin_step` and `end_step` of one step, after every
+    ///   item of the earlier phases of that step has finished (and their
+    ///   writes are visible, e.g. through a barrier).
+    /// * Calls that overlap in time are for different items of the same
+    ///   phase; each item runs at most once per step.
+    /// * No exclusive operation (`begin_step`, `end_step`, `step`, painting
+    ///   application, scenes, `hash`, cell accessors) runs at the same time.
+    ///
+    /// (Running every item of every phase exactly once is what makes the
+    /// step complete and deterministic; the order within a phase does not
+    /// matter.)
+    pub unsafe fn update_phase_item(&self, phase: u32, item: u32) {
+        let Some(range) = self.phases.get(phase as usize) else {
+            return;
+        };
+        if item >= range.len.load(ORDER) {
+            return;
+        }
+        let slot = (range.start.load(ORDER) + item) as usize;
+        assert!(slot < self.chunk_count);
+        // SAFETY: `slot` is inside the list (checked); it was written by
+        // `begin_step`, and nothing writes it until the next one.
+        let index = unsafe { self.phase_items.add(slot).read() };
+        // SAFETY: items of one phase are chunks that are not neighbours, so
+        // the cells each may reach (its own and up to half a chunk around)
+        // do not overlap; the caller keeps everything else away.
+        unsafe { self.update_chunk(index as usize) };
+    }
+
+    /// Ends a step. Exclusive: call from one thread after every phase item
+    /// finished. Counts the step and publishes a frame if one was asked for.
+    pub fn end_step(&self) {
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held.
+        unsafe { self.end_step_exclusive() };
+    }
+
+    /// `end_step` without taking the lock.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the exclusive lock and no phase item runs.
+    unsafe fn end_step_exclusive(&self) {
+        self.step.fetch_add(1, ORDER);
+        // SAFETY: the caller has exclusive access.
+        unsafe { self.publish_frame_if_wanted() };
+    }
+
+    /// One whole step on the calling thread: `begin_step`, every item of
+    /// every phase, `end_step`.
+    pub fn step(&self) {
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held for the whole step, and this thread runs
+        // the phases one after another, so every item is alone.
+        unsafe {
+            self.begin_step_exclusive();
+            for phase in 0..PHASE_COUNT {
+                for item in 0..self.phase_len(phase) {
+                    self.update_phase_item(phase, item);
+                }
+            }
+            self.end_step_exclusive();
+        }
+    }
+}
