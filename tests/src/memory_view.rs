@@ -32,3 +32,21 @@ pub fn write_u32(memory: &SharedMemory, address: u32, value: u32) -> Result<()> 
     }
     Ok(())
 }
+
+/// Copies `len` bytes out of shared memory.
+pub fn read_bytes(memory: &SharedMemory, address: u32, len: usize) -> Result<Vec<u8>> {
+    Ok(cells(memory, address, len)?
+        .iter()
+        // SAFETY: as in `read_u32`.
+        .map(|cell| unsafe { std::ptr::read_volatile(cell.get()) })
+        .collect())
+}
+
+/// Copies `bytes` into shared memory.
+pub fn write_bytes(memory: &SharedMemory, address: u32, bytes: &[u8]) -> Result<()> {
+    for (cell, &byte) in cells(memory, address, bytes.len())?.iter().zip(bytes) {
+        // SAFETY: as in `write_u32`.
+        unsafe { std::ptr::write_volatile(cell.get(), byte) };
+    }
+    Ok(())
+}

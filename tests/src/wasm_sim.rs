@@ -114,6 +114,23 @@ impl WasmSim {
         Ok(last - first)
     }
 
+    /// Saves the world through the snapshot exports and copies the bytes out.
+    pub fn save(&mut self) -> Result<Vec<u8>> {
+        let len = check("qs_world_snapshot_save", self.main.call("qs_world_snapshot_save", self.world)?)?;
+        let address = check("qs_world_snapshot_ptr", self.main.call("qs_world_snapshot_ptr", self.world)?)?;
+        crate::memory_view::read_bytes(&self.memory, address as u32, len as usize)
+    }
+
+    /// Copies `bytes` into the snapshot buffer and loads them; returns the
+    /// export's code (0 or a negative error) without failing on refusal.
+    pub fn load(&mut self, bytes: &[u8]) -> Result<i32> {
+        let capacity = check("qs_world_snapshot_capacity", self.main.call("qs_world_snapshot_capacity", self.world)?)?;
+        ensure!(bytes.len() <= capacity as usize, "{} bytes do not fit the {capacity}-byte buffer", bytes.len());
+        let address = check("qs_world_snapshot_ptr", self.main.call("qs_world_snapshot_ptr", self.world)?)?;
+        crate::memory_view::write_bytes(&self.memory, address as u32, bytes)?;
+        self.main.call("qs_world_snapshot_load", (self.world, bytes.len() as i32))
+    }
+
     /// Chunk updates worker `worker` did in the last `run`.
     pub fn items_done(&mut self, worker: u32) -> Result<i32> {
         check("qs_crew_items_done", self.main.call("qs_crew_items_done", (self.crew, worker as i32))?)

@@ -12,6 +12,9 @@ use crate::runtime::error::RuntimeError;
 use crate::runtime::registry::Table;
 use crate::sand::{Material, Scene, SimError, World, REGION_ALIGN};
 
+/// Alignment of snapshot buffers (only bytes are read and written).
+const SNAPSHOT_ALIGN: usize = 16;
+
 /// How many worlds can exist at once (freed ones are reused).
 pub const MAX_WORLDS: usize = 16;
 
@@ -22,11 +25,21 @@ pub struct WorldSlot {
     region: AtomicUsize,
     capacity: AtomicUsize,
     live: AtomicU32,
+    /// The buffer snapshots are saved into and loaded from (0 until needed).
+    snapshot: AtomicUsize,
+    snapshot_capacity: AtomicUsize,
 }
 
 impl WorldSlot {
     const fn new() -> Self {
-        WorldSlot { world: AtomicUsize::new(0), region: AtomicUsize::new(0), capacity: AtomicUsize::new(0), live: AtomicU32::new(0) }
+        WorldSlot {
+            world: AtomicUsize::new(0),
+            region: AtomicUsize::new(0),
+            capacity: AtomicUsize::new(0),
+            live: AtomicU32::new(0),
+            snapshot: AtomicUsize::new(0),
+            snapshot_capacity: AtomicUsize::new(0),
+        }
     }
 }
 
@@ -235,4 +248,69 @@ pub extern "C" fn qs_world_bytes_needed(width: i32, height: i32) -> i32 {
         (Ok(w), Ok(h)) => World::bytes_needed(w, h).map(|b| b.min(i32::MAX as usize) as i32).unwrap_or_else(sim_code),
         _ => RuntimeError::InvalidArgument.code(),
     }
+}
+
+/// The world's snapshot buffer, allocated (or grown) to fit its snapshot.
+/// Returns (address, capacity).
+fn snapshot_buffer(handle: i32) -> Result<(usize, usize), RuntimeError> {
+    let world = world(handle)?;
+    let slot = WORLDS.get(handle)?;
+    let needed = world.snapshot_len();
+    let capacity = slot.snapshot_capacity.load(Ordering::Acquire);
+    if capacity >= needed {
+        return Ok((slot.snapshot.load(Ordering::Acquire), capacity));
+    }
+    // A smaller buffer from an earlier, smaller world in this slot is
+    // abandoned: the heap never frees, and this only happens on growth.
+    let address = alloc(needed, SNAPSHOT_ALIGN)?;
+    slot.snapshot.store(address, Ordering::Release);
+    slot.snapshot_capacity.store(needed, Ordering::Release);
+    Ok((address, needed))
+}
+
+/// Address of world `handle`'s snapshot buffer (see docs/SAVE_FORMAT.md).
+/// The page copies a save out of it, or a file into it before loading.
+#[no_mangle]
+pub extern "C" fn qs_world_snapshot_ptr(handle: i32) -> i32 {
+    respond(snapshot_buffer(handle).map(|(address, _)| address as i32))
+}
+
+/// Bytes the snapshot buffer holds: at least one snapshot of this world.
+#[no_mangle]
+pub extern "C" fn qs_world_snapshot_capacity(handle: i32) -> i32 {
+    respond(snapshot_buffer(handle).map(|(_, capacity)| capacity.min(i32::MAX as usize) as i32))
+}
+
+/// Saves world `handle` into its snapshot buffer and returns the length.
+/// -7 while a crew has pending steps.
+#[no_mangle]
+pub extern "C" fn qs_world_snapshot_save(handle: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let (address, capacity) = snapshot_buffer(handle)?;
+        super::crew::ensure_no_crew_is_stepping()?;
+        // SAFETY: the buffer is `capacity` bytes of our heap that belong to
+        // this world slot; the page only touches it between these calls.
+        let out = unsafe { core::slice::from_raw_parts_mut(address as *mut u8, capacity) };
+        Ok(world.write_snapshot(out).map(|len| len as i32).unwrap_or_else(|error| error.code()))
+    })())
+}
+
+/// Loads the first `len` bytes of the snapshot buffer into world `handle`.
+/// 0, or -20 not a save, -21 unsupported version, -22 other size,
+/// -23 corrupt, -7 busy; the world is unchanged on any error.
+#[no_mangle]
+pub extern "C" fn qs_world_snapshot_load(handle: i32, len: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let (address, capacity) = snapshot_buffer(handle)?;
+        let len = usize::try_from(len).map_err(|_| RuntimeError::InvalidArgument)?;
+        if len > capacity {
+            return Ok(crate::sand::SnapshotError::NotASave.code());
+        }
+        super::crew::ensure_no_crew_is_stepping()?;
+        // SAFETY: as in `qs_world_snapshot_save`; `len` ≤ capacity.
+        let bytes = unsafe { core::slice::from_raw_parts(address as *const u8, len) };
+        Ok(world.read_snapshot(bytes).map(|()| 0).unwrap_or_else(|error| error.code()))
+    })())
 }

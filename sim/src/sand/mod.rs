@@ -27,6 +27,7 @@
 //! | `frame.rs` | frame buffers, handshake, palette |
 //! | `hash.rs` | the world hash |
 //! | `scene.rs` | ready-made worlds |
+//! | `snapshot.rs` | the save format: world ↔ bytes |
 
 mod cell;
 mod chunk;
@@ -43,6 +44,7 @@ mod properties;
 mod rng;
 mod rules;
 mod scene;
+mod snapshot;
 mod step;
 mod world;
 
@@ -64,5 +66,6 @@ pub use paint::{PaintCommand, MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_C
 pub use properties::{MaterialProps, Rgba, StateOfMatter, MATERIALS};
 pub use rng::{mix32, Chance, RandomBits, StepRng, Stream};
 pub use scene::Scene;
+pub use snapshot::{SnapshotError, SNAPSHOT_HEADER_BYTES, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
 pub use step::PHASE_COUNT;
 pub use world::World;

@@ -75,7 +75,7 @@ impl Neighborhood {
             x: 0,
             y: 0,
             clock: super::cell::clock_for_step(step),
-            rng: StepRng::new(world.seed, step, Stream::Rules),
+            rng: StepRng::new(world.seed(), step, Stream::Rules),
             changes: ChangeBounds::NONE,
         }
     }

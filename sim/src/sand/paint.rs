@@ -343,7 +343,7 @@ impl World {
             }
         }
         let step = self.step_count();
-        let rng = StepRng::new(self.seed, step, Stream::Paint);
+        let rng = StepRng::new(self.seed(), step, Stream::Paint);
         // Painted cells take their turn in the step that is starting.
         let clock = clock_for_step(step) ^ CLOCK_BIT;
         let overwrite = command.material.props().paint_overwrites;

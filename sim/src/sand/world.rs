@@ -38,7 +38,9 @@ pub struct World {
     pub(super) chunks_y: u32,
     /// Bytes from one plane row to the next.
     pub(super) stride: isize,
-    pub(super) seed: u64,
+    /// Atomic only so that loading a snapshot can replace it; it changes
+    /// nowhere else.
+    pub(super) seed: AtomicU64,
     /// World cell (0, 0) of the material plane; the border lies at negative
     /// offsets and past the last row and column.
     pub(super) material: *mut u8,
@@ -151,7 +153,7 @@ impl World {
             chunks_x: layout.chunks_x,
             chunks_y: layout.chunks_y,
             stride: layout.stride as isize,
-            seed,
+            seed: AtomicU64::new(seed),
             material,
             state,
             chunks: part(layout.chunks_offset).cast::<ChunkState>(),
@@ -235,7 +237,7 @@ impl World {
 
     /// The seed all randomness derives from.
     pub fn seed(&self) -> u64 {
-        self.seed
+        self.seed.load(Ordering::Relaxed)
     }
 
     /// Steps completed.
@@ -382,7 +384,7 @@ impl World {
     pub(super) fn fresh_cells(&self, stream: Stream) -> FreshCells {
         let step = self.step_count();
         FreshCells {
-            rng: StepRng::new(self.seed, step, stream),
+            rng: StepRng::new(self.seed(), step, stream),
             clock: clock_for_step(step) ^ CLOCK_BIT,
         }
     }
