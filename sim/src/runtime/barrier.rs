@@ -5,6 +5,14 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::error::RuntimeError;
 use super::futex::{Futex, WaitOutcome, ALL_WAITERS};
 
+/// Checks of the generation before a waiter parks. A round usually
+/// completes within microseconds of the first arrival, and parking costs a
+/// futex wake plus a context switch (tens of µs); a bounded spin catches the
+/// fast rounds and still parks well before it burns a time slice. (In wasm a
+/// check is one load, about a nanosecond; natively `spin_loop` adds a
+/// `pause`, so the native spin lasts longer.)
+pub const SPIN_CHECKS_BEFORE_PARKING: u32 = 1 << 15;
+
 /// Which side of a completed round a caller was on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BarrierRole {
@@ -27,6 +35,10 @@ pub struct Barrier {
     arrived: AtomicU32,
     parties: AtomicU32,
     broken: AtomicU32,
+    /// Waiters parked (or about to park) in the futex. The leader calls the
+    /// host's notify only when this is non-zero: a host call per round
+    /// delays the leader's next arrival past the others' spin.
+    sleepers: AtomicU32,
 }
 
 impl Barrier {
@@ -37,6 +49,7 @@ impl Barrier {
             arrived: AtomicU32::new(0),
             parties: AtomicU32::new(0),
             broken: AtomicU32::new(0),
+            sleepers: AtomicU32::new(0),
         }
     }
 
@@ -100,18 +113,27 @@ impl Barrier {
             // Reset before publishing the new generation; nobody can arrive
             // for the next round until they have seen it.
             self.arrived.store(0, Ordering::Relaxed);
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            futex.notify(&self.generation, ALL_WAITERS);
+            // SeqCst here and on the sleepers' side (a Dekker pair): either
+            // this load sees a sleeper's increment and notifies, or that
+            // sleeper's futex wait sees the new generation and returns.
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            if self.sleepers.load(Ordering::SeqCst) != 0 {
+                futex.notify(&self.generation, ALL_WAITERS);
+            }
             return Ok(BarrierRole::Leader);
         }
-        loop {
-            let outcome = futex.wait(&self.generation, generation, timeout_ms);
+        for _ in 0..SPIN_CHECKS_BEFORE_PARKING {
             if self.generation.load(Ordering::Acquire) != generation {
-                return if self.broken.load(Ordering::Acquire) != 0 {
-                    Err(RuntimeError::BarrierBroken)
-                } else {
-                    Ok(BarrierRole::Follower)
-                };
+                return self.released();
+            }
+            core::hint::spin_loop();
+        }
+        loop {
+            self.sleepers.fetch_add(1, Ordering::SeqCst);
+            let outcome = futex.wait(&self.generation, generation, timeout_ms);
+            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            if self.generation.load(Ordering::Acquire) != generation {
+                return self.released();
             }
             if outcome == WaitOutcome::TimedOut {
                 self.break_for_everyone(futex);
@@ -120,9 +142,18 @@ impl Barrier {
         }
     }
 
+    /// A follower's result once the generation moved on.
+    fn released(&self) -> Result<BarrierRole, RuntimeError> {
+        if self.broken.load(Ordering::Acquire) != 0 {
+            Err(RuntimeError::BarrierBroken)
+        } else {
+            Ok(BarrierRole::Follower)
+        }
+    }
+
     fn break_for_everyone<F: Futex>(&self, futex: &F) {
         self.broken.store(1, Ordering::Release);
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.generation.fetch_add(1, Ordering::SeqCst);
         futex.notify(&self.generation, ALL_WAITERS);
     }
 }

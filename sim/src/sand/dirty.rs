@@ -183,6 +183,16 @@ impl DirtyRect {
 
     /// Empties it.
     pub fn clear(&self) {
+        // Every wasm atomic store is sequentially consistent (an `xchg` on
+        // x86), and in a settled world nearly every rectangle is already
+        // clear at each step: loads are cheap, so skip the stores then.
+        let already_clear = self.x0.load(ORDER) == u32::MAX
+            && self.y0.load(ORDER) == u32::MAX
+            && self.x1.load(ORDER) == 0
+            && self.y1.load(ORDER) == 0;
+        if already_clear {
+            return;
+        }
         self.x0.store(u32::MAX, ORDER);
         self.y0.store(u32::MAX, ORDER);
         self.x1.store(0, ORDER);

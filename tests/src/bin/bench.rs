@@ -1,0 +1,254 @@
+//! `./build.sh bench`: how fast the simulation steps, natively and as the
+//! wasm module under wasmtime, on 1..N threads, and whether it meets the
+//! targets. Targets are checked here, never in timed tests.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use quicksand_sim::sand::Scene;
+use quicksand_tests::native::NativeWorld;
+use quicksand_tests::wasm_sim::{SceneId, WasmSim};
+use quicksand_tests::{SimModule, Variant};
+use serde::Serialize;
+
+/// Benchmarks quicksand's simulation natively and in wasm.
+#[derive(Debug, Parser)]
+#[command(name = "quicksand-bench", after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm")]
+struct Args {
+    /// Also print one JSON object per measurement, one per line.
+    #[arg(long)]
+    json: bool,
+    /// World sizes (square side in cells).
+    #[arg(long, value_delimiter = ',', default_values_t = [512, 1024, 2048])]
+    sizes: Vec<u32>,
+    /// Scenes: active, settled, mixed.
+    #[arg(long, value_delimiter = ',', default_values = ["active", "settled", "mixed"])]
+    scenes: Vec<String>,
+    /// Thread counts (default: 1 up to the number of cores).
+    #[arg(long, value_delimiter = ',')]
+    threads: Vec<u32>,
+    /// Engines: native, wasm.
+    #[arg(long, value_delimiter = ',', default_values = ["native", "wasm"])]
+    engines: Vec<String>,
+    /// Timed batches per measurement; the median batch is reported.
+    #[arg(long, default_value_t = 7)]
+    batches: u32,
+    /// Target wall time of one batch, in milliseconds.
+    #[arg(long, default_value_t = 60)]
+    batch_ms: u64,
+    /// Skip the targets section.
+    #[arg(long)]
+    no_targets: bool,
+}
+
+/// One measured line; the JSON keys are part of the benchmark's interface.
+#[derive(Debug, Clone, Serialize)]
+struct Measurement {
+    engine: &'static str,
+    scene: String,
+    width: u32,
+    height: u32,
+    threads: u32,
+    steps: u32,
+    ms_per_step: f64,
+    cells_per_sec: f64,
+    hash: String,
+}
+
+/// Steps run after loading a scene and before timing: long enough for the
+/// settled scene's chunks to fall asleep, as they would in play.
+const WARMUP_STEPS: u32 = 4;
+
+fn scene_id(name: &str) -> Result<(SceneId, Scene)> {
+    Ok(match name {
+        "active" => (SceneId::Active, Scene::Active),
+        "settled" => (SceneId::Settled, Scene::Settled),
+        "mixed" => (SceneId::Mixed, Scene::Mixed),
+        "empty" => (SceneId::Empty, Scene::Empty),
+        other => bail!("unknown scene {other:?} (active, settled, mixed)"),
+    })
+}
+
+/// Something that can be stepped in timed batches.
+trait Engine {
+    fn run(&mut self, threads: u32, steps: u32) -> Result<Duration>;
+    fn hash(&mut self) -> Result<u64>;
+}
+
+struct Native(Arc<NativeWorld>);
+
+impl Engine for Native {
+    fn run(&mut self, threads: u32, steps: u32) -> Result<Duration> {
+        let started = Instant::now();
+        self.0.run(threads, steps)?;
+        Ok(started.elapsed())
+    }
+    fn hash(&mut self) -> Result<u64> {
+        Ok(self.0.hash())
+    }
+}
+
+struct Wasm(WasmSim);
+
+impl Engine for Wasm {
+    fn run(&mut self, threads: u32, steps: u32) -> Result<Duration> {
+        self.0.run(threads, steps)
+    }
+    fn hash(&mut self) -> Result<u64> {
+        self.0.hash()
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Times `batches` batches of `steps_per_batch` steps and returns the
+/// median milliseconds per step and the total steps run.
+fn time_steps(engine: &mut dyn Engine, threads: u32, batches: u32, steps_per_batch: u32) -> Result<(f64, u32)> {
+    engine.run(threads, WARMUP_STEPS)?;
+    let mut per_step = Vec::new();
+    for _ in 0..batches {
+        let elapsed = engine.run(threads, steps_per_batch)?;
+        per_step.push(elapsed.as_secs_f64() * 1e3 / f64::from(steps_per_batch));
+    }
+    Ok((median(per_step), WARMUP_STEPS + batches * steps_per_batch))
+}
+
+/// Steps per batch for one scene and size, sized from a native one-thread
+/// probe and then shared by every engine and thread count, so that equal
+/// hashes in the table show they all computed the same world.
+fn batch_steps(scene_name: &str, size: u32, batch_ms: u64) -> Result<u32> {
+    let (_, scene) = scene_id(scene_name)?;
+    let world = NativeWorld::new(size, size, 1)?;
+    world.load_scene(scene);
+    let mut engine = Native(Arc::new(world));
+    engine.run(1, WARMUP_STEPS)?;
+    let probe_steps = 3;
+    let probe = engine.run(1, probe_steps)?.as_secs_f64() * 1e3 / f64::from(probe_steps);
+    Ok(((batch_ms as f64 / probe.max(0.000_1)) as u32).clamp(1, 5_000))
+}
+
+fn measure(args: &Args, module: &SimModule, engine_name: &'static str, scene_name: &str, size: u32, threads: u32, steps_per_batch: u32) -> Result<Measurement> {
+    let (scene_id, scene) = scene_id(scene_name)?;
+    let seed = 1;
+    let mut engine: Box<dyn Engine> = match engine_name {
+        "native" => {
+            let world = NativeWorld::new(size, size, u64::from(seed))?;
+            world.load_scene(scene);
+            Box::new(Native(Arc::new(world)))
+        }
+        _ => {
+            let mut sim = WasmSim::new(module, size, size, seed)?;
+            sim.scene(scene_id)?;
+            Box::new(Wasm(sim))
+        }
+    };
+    let (ms_per_step, steps) = time_steps(engine.as_mut(), threads, args.batches, steps_per_batch)?;
+    let cells = f64::from(size) * f64::from(size);
+    Ok(Measurement {
+        engine: engine_name,
+        scene: scene_name.to_owned(),
+        width: size,
+        height: size,
+        threads,
+        steps,
+        ms_per_step,
+        cells_per_sec: cells / (ms_per_step / 1e3),
+        hash: format!("{:016x}", engine.hash()?),
+    })
+}
+
+fn print_row(m: &Measurement) {
+    println!(
+        "{:<7} {:<8} {:>5}² {:>3} {:>6} {:>10.3} {:>10.1} {}",
+        m.engine,
+        m.scene,
+        m.width,
+        m.threads,
+        m.steps,
+        m.ms_per_step,
+        m.cells_per_sec / 1e6,
+        m.hash
+    );
+}
+
+fn find<'a>(all: &'a [Measurement], engine: &str, scene: &str, size: u32, threads: u32) -> Option<&'a Measurement> {
+    all.iter().find(|m| m.engine == engine && m.scene == scene && m.width == size && m.threads == threads)
+}
+
+/// The targets of the simulation issue, evaluated on what was measured.
+fn print_targets(args: &Args, module: &SimModule, all: &[Measurement]) -> Result<()> {
+    println!("\ntargets (this machine: {} cores)", cores());
+    let check = |name: &str, value: Option<f64>, ok: fn(f64) -> bool, unit: &str| match value {
+        Some(value) => println!("  [{}] {name}: {value:.3}{unit}", if ok(value) { "pass" } else { "FAIL" }),
+        None => println!("  [ -- ] {name}: not measured in this run"),
+    };
+    let wasm_1 = find(all, "wasm", "active", 1024, 1);
+    check("wasm, 1 thread, active 1024² ≥ 150 M cells/s", wasm_1.map(|m| m.cells_per_sec / 1e6), |v| v >= 150.0, " M cells/s");
+    let native_1 = find(all, "native", "active", 1024, 1);
+    check(
+        "wasm / native (1 thread, active 1024²) ≥ 0.85",
+        wasm_1.zip(native_1).map(|(w, n)| w.cells_per_sec / n.cells_per_sec),
+        |v| v >= 0.85,
+        "",
+    );
+    let wasm_2 = find(all, "wasm", "active", 1024, 2);
+    check("wasm, 2 threads over 1 (active 1024²) ≥ 1.8", wasm_1.zip(wasm_2).map(|(one, two)| two.cells_per_sec / one.cells_per_sec), |v| v >= 1.8, "×");
+    let settled = find(all, "wasm", "settled", 1024, 1);
+    check("settled / active cost (wasm, 1 thread, 1024²) ≤ 5%", settled.zip(wasm_1).map(|(s, a)| 100.0 * s.ms_per_step / a.ms_per_step), |v| v <= 5.0, "%");
+    if args.engines.iter().any(|e| e == "wasm") {
+        // An empty world has no dirty chunk: a step is only its barrier rounds.
+        let mut sim = WasmSim::new(module, 1024, 1024, 1)?;
+        sim.run(2, WARMUP_STEPS)?;
+        let sync_steps = 2_000;
+        let per_step = (0..args.batches).map(|_| sim.run(2, sync_steps).map(|d| d.as_secs_f64() * 1e6 / f64::from(sync_steps))).collect::<Result<Vec<_>>>()?;
+        check("synchronisation per step with 2 workers ≤ 25 µs", Some(median(per_step)), |v| v <= 25.0, " µs");
+    }
+    Ok(())
+}
+
+fn cores() -> u32 {
+    std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(1)
+}
+
+fn main() -> Result<()> {
+    let mut args = Args::parse();
+    if args.threads.is_empty() {
+        args.threads = (1..=cores()).collect();
+    }
+    for engine in &args.engines {
+        if engine != "native" && engine != "wasm" {
+            bail!("unknown engine {engine:?} (native, wasm)");
+        }
+    }
+    let module = SimModule::built(Variant::Release).context("the wasm engine needs www/pkg/sim.wasm")?;
+    println!("quicksand benchmark: median of {} batches of ~{} ms; {} cores", args.batches, args.batch_ms, cores());
+    println!("{:<7} {:<8} {:>6} {:>3} {:>6} {:>10} {:>10} hash", "engine", "scene", "size", "thr", "steps", "ms/step", "Mcells/s");
+    let mut all = Vec::new();
+    for &size in &args.sizes {
+        for scene in &args.scenes {
+            let steps_per_batch = batch_steps(scene, size, args.batch_ms)?;
+            for &threads in &args.threads {
+                for engine in ["native", "wasm"] {
+                    if !args.engines.iter().any(|e| e == engine) {
+                        continue;
+                    }
+                    let measurement = measure(&args, &module, engine, scene, size, threads, steps_per_batch)?;
+                    print_row(&measurement);
+                    if args.json {
+                        println!("{}", serde_json::to_string(&measurement)?);
+                    }
+                    all.push(measurement);
+                }
+            }
+        }
+    }
+    if !args.no_targets {
+        print_targets(&args, &module, &all)?;
+    }
+    Ok(())
+}
