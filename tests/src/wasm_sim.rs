@@ -10,6 +10,7 @@ use wasmtime::SharedMemory;
 use crate::instance::{SimInstance, ThreadSlot};
 use crate::join::{join_all, spawn_named};
 use crate::module::SimModule;
+use quicksand_sim::sand::Scene;
 
 /// Stack per worker thread.
 pub const WORKER_STACK_BYTES: u32 = 256 * 1024;
@@ -17,15 +18,6 @@ pub const WORKER_STACK_BYTES: u32 = 256 * 1024;
 pub const WAIT_MS: i32 = 60_000;
 /// Every batch of steps must finish within this.
 pub const BATCH_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// The scenes of `sim/src/sand/scene.rs`, by export number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SceneId {
-    Empty = 0,
-    Active = 1,
-    Mixed = 2,
-    Settled = 3,
-}
 
 pub struct WasmSim {
     module: SimModule,
@@ -55,8 +47,8 @@ impl WasmSim {
         &mut self.main
     }
 
-    pub fn scene(&mut self, scene: SceneId) -> Result<()> {
-        check("qs_world_scene", self.main.call("qs_world_scene", (self.world, scene as i32))?)?;
+    pub fn scene(&mut self, scene: Scene) -> Result<()> {
+        check("qs_world_scene", self.main.call("qs_world_scene", (self.world, scene as u32 as i32))?)?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{ensure, Result};
 use quicksand_sim::sand::{Material, Scene};
 use quicksand_tests::native::NativeWorld;
-use quicksand_tests::wasm_sim::{SceneId, WasmSim};
+use quicksand_tests::wasm_sim::WasmSim;
 use quicksand_tests::{SimModule, Variant};
 
 const WIDTH: u32 = 192;
@@ -60,14 +60,14 @@ fn every_material_strokes() -> Vec<Stroke> {
 #[derive(Debug, Clone, Copy)]
 struct Case {
     name: &'static str,
-    scene: SceneId,
+    scene: Scene,
     with_every_material: bool,
 }
 
 const CASES: &[Case] = &[
-    Case { name: "active", scene: SceneId::Active, with_every_material: false },
-    Case { name: "mixed", scene: SceneId::Mixed, with_every_material: false },
-    Case { name: "every-material", scene: SceneId::Empty, with_every_material: true },
+    Case { name: "active", scene: Scene::Active, with_every_material: false },
+    Case { name: "mixed", scene: Scene::Mixed, with_every_material: false },
+    Case { name: "every-material", scene: Scene::Empty, with_every_material: true },
 ];
 
 fn inputs(case: &Case) -> Vec<Stroke> {
@@ -107,8 +107,7 @@ fn wasm_hash(module: &SimModule, case: &Case, threads: Option<u32>, strokes: &[S
 
 fn native_hash(case: &Case, threads: u32) -> Result<u64> {
     let world = Arc::new(NativeWorld::new(WIDTH, HEIGHT, SEED as u64)?);
-    let scene = Scene::from_u32(case.scene as u32).ok_or_else(|| anyhow::anyhow!("scene"))?;
-    world.load_scene(scene);
+    world.load_scene(case.scene);
     drive(
         &inputs(case),
         |steps| world.run(threads, steps),
@@ -180,7 +179,7 @@ fn negative_control_one_cell_of_input_or_another_seed_changes_the_hash() -> Resu
 fn sand_and_water_are_conserved_when_nothing_reacts_on_many_threads() -> Result<()> {
     let module = SimModule::built(Variant::Release)?;
     let mut sim = WasmSim::new(&module, WIDTH, HEIGHT, SEED)?;
-    sim.scene(SceneId::Active)?;
+    sim.scene(Scene::Active)?;
     let sand = i32::from(Material::Sand.id());
     let water = i32::from(Material::Water.id());
     let before = (sim.count(sand)?, sim.count(water)?);
@@ -196,7 +195,7 @@ fn sand_and_water_are_conserved_when_nothing_reacts_on_many_threads() -> Result<
 fn world_exports_refuse_bad_input_without_touching_the_world() -> Result<()> {
     let module = SimModule::built(Variant::Release)?;
     let mut sim = WasmSim::new(&module, 64, 64, 1)?;
-    sim.scene(SceneId::Mixed)?;
+    sim.scene(Scene::Mixed)?;
     let world = sim.world;
     let hash = sim.hash()?;
     let main = sim.main();

@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use quicksand_tests::wasm_sim::{SceneId, WasmSim};
+use quicksand_sim::sand::Scene;
+use quicksand_tests::wasm_sim::WasmSim;
 use quicksand_tests::{SimModule, Variant};
 use serde::Deserialize;
 
@@ -35,20 +36,11 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn scene(id: u32) -> Result<SceneId> {
-    Ok(match id {
-        0 => SceneId::Empty,
-        1 => SceneId::Active,
-        2 => SceneId::Mixed,
-        3 => SceneId::Settled,
-        other => anyhow::bail!("unknown scene {other}"),
-    })
-}
-
 /// Runs the sequence on `threads` crew workers and returns the hash.
 fn replay(module: &SimModule, sequence: &Sequence, threads: u32) -> Result<u64> {
     let mut sim = WasmSim::new(module, sequence.width, sequence.height, sequence.seed)?;
-    sim.scene(scene(sequence.scene)?)?;
+    let scene = Scene::from_u32(sequence.scene).with_context(|| format!("unknown scene {}", sequence.scene))?;
+    sim.scene(scene)?;
     let mut done = 0;
     for stroke in &sequence.strokes {
         if stroke.at > done {

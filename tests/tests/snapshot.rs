@@ -2,7 +2,8 @@
 //! future, and bad files refused with the world kept.
 
 use anyhow::{ensure, Result};
-use quicksand_tests::wasm_sim::{SceneId, WasmSim};
+use quicksand_sim::sand::Scene;
+use quicksand_tests::wasm_sim::WasmSim;
 use quicksand_tests::{SimModule, Variant};
 
 /// Codes of docs/ABI.md.
@@ -14,7 +15,7 @@ const CORRUPT: i32 = -23;
 fn save_then_load_into_another_world_gives_the_same_hash_and_future() -> Result<()> {
     let module = SimModule::built(Variant::Release)?;
     let mut original = WasmSim::new(&module, 130, 100, 11)?;
-    original.scene(SceneId::Mixed)?;
+    original.scene(Scene::Mixed)?;
     original.paint((5, 5), (120, 30), 4, 6)?;
     original.run(3, 77)?;
     let saved = original.save()?;
@@ -33,13 +34,13 @@ fn save_then_load_into_another_world_gives_the_same_hash_and_future() -> Result<
 fn bad_files_are_refused_and_the_world_is_kept() -> Result<()> {
     let module = SimModule::built(Variant::Release)?;
     let mut source = WasmSim::new(&module, 64, 48, 1)?;
-    source.scene(SceneId::Mixed)?;
+    source.scene(Scene::Mixed)?;
     let saved = source.save()?;
     let mut other = WasmSim::new(&module, 65, 48, 1)?;
     let other_size = other.save()?;
 
     let mut target = WasmSim::new(&module, 64, 48, 2)?;
-    target.scene(SceneId::Active)?;
+    target.scene(Scene::Active)?;
     let before = target.hash()?;
     let mut flipped = saved.clone();
     flipped[40] ^= 0x10;

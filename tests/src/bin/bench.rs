@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use quicksand_sim::sand::Scene;
 use quicksand_tests::native::NativeWorld;
-use quicksand_tests::wasm_sim::{SceneId, WasmSim};
+use quicksand_tests::wasm_sim::WasmSim;
 use quicksand_tests::{SimModule, Variant};
 use serde::Serialize;
 
@@ -61,12 +61,12 @@ struct Measurement {
 /// settled scene's chunks to fall asleep, as they would in play.
 const WARMUP_STEPS: u32 = 4;
 
-fn scene_id(name: &str) -> Result<(SceneId, Scene)> {
+fn scene_named(name: &str) -> Result<Scene> {
     Ok(match name {
-        "active" => (SceneId::Active, Scene::Active),
-        "settled" => (SceneId::Settled, Scene::Settled),
-        "mixed" => (SceneId::Mixed, Scene::Mixed),
-        "empty" => (SceneId::Empty, Scene::Empty),
+        "active" => Scene::Active,
+        "settled" => Scene::Settled,
+        "mixed" => Scene::Mixed,
+        "empty" => Scene::Empty,
         other => bail!("unknown scene {other:?} (active, settled, mixed)"),
     })
 }
@@ -122,7 +122,7 @@ fn time_steps(engine: &mut dyn Engine, threads: u32, batches: u32, steps_per_bat
 /// probe and then shared by every engine and thread count, so that equal
 /// hashes in the table show they all computed the same world.
 fn batch_steps(scene_name: &str, size: u32, batch_ms: u64) -> Result<u32> {
-    let (_, scene) = scene_id(scene_name)?;
+    let scene = scene_named(scene_name)?;
     let world = NativeWorld::new(size, size, 1)?;
     world.load_scene(scene);
     let mut engine = Native(Arc::new(world));
@@ -133,7 +133,7 @@ fn batch_steps(scene_name: &str, size: u32, batch_ms: u64) -> Result<u32> {
 }
 
 fn measure(args: &Args, module: &SimModule, engine_name: &'static str, scene_name: &str, size: u32, threads: u32, steps_per_batch: u32) -> Result<Measurement> {
-    let (scene_id, scene) = scene_id(scene_name)?;
+    let scene = scene_named(scene_name)?;
     let seed = 1;
     let mut engine: Box<dyn Engine> = match engine_name {
         "native" => {
@@ -143,7 +143,7 @@ fn measure(args: &Args, module: &SimModule, engine_name: &'static str, scene_nam
         }
         _ => {
             let mut sim = WasmSim::new(module, size, size, seed)?;
-            sim.scene(scene_id)?;
+            sim.scene(scene)?;
             Box::new(Wasm(sim))
         }
     };

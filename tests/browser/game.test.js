@@ -1,0 +1,238 @@
+// The game page served cross-origin isolated: threads, painting with the
+// real mouse, pause, save/load through the UI, undo, a worker fault, and a
+// thread-count change. Every test saves a screenshot into test-artifacts/
+// and fails on any console error.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, ARTIFACTS } from './support/browser.js';
+import { startServer } from './support/server.js';
+import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStroke, withGame } from './support/game.js';
+
+const TEST_TIMEOUT_MS = 60_000;
+const WORKERS = 2;
+const SAND = 2;
+const EMPTY_SCENE = 0;
+const MIXED_SCENE = 2;
+const SIZE = 256;
+/** The stroke: row STROKE_Y from STROKE_X0 to STROKE_X1, painted with few, far-apart mouse samples. */
+const STROKE_Y = 40;
+const STROKE_X0 = 40;
+const STROKE_X1 = 216;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const options = { timeout: TEST_TIMEOUT_MS };
+const game = (t, query, body) => withGame(t, browser, server, { threads: WORKERS, size: SIZE, ...query }, body);
+const cellsOfRow = (y, x0, x1) => Array.from({ length: x1 - x0 + 1 }, (_, i) => [x0 + i, y]);
+
+test('loads cross-origin isolated with every worker ready', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const state = await page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      hookIsolated: window.quicksand.isolated,
+      mode: window.quicksand.mode,
+      workers: window.quicksand.workers,
+      world: window.quicksand.world,
+      bars: document.querySelectorAll('#stats .bar').length,
+      threadsDisabled: document.getElementById('threads').disabled,
+    }));
+    assert.equal(state.isolated, true);
+    assert.equal(state.hookIsolated, true);
+    assert.equal(state.mode, 'threads');
+    assert.equal(state.workers, WORKERS);
+    assert.equal(state.bars, WORKERS, 'one busy bar per worker');
+    assert.equal(state.threadsDisabled, false);
+    assert.deepEqual(state.world, { width: SIZE, height: SIZE });
+    const steps = await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 20), { message: 'the crew to run steps' });
+    assert.ok(steps);
+    await eventually(() => page.evaluate(() => /\d+%/.test(document.querySelector('#stats .bar-value').textContent)), { message: 'the busy bars to show shares' });
+  });
+});
+
+test('painting sand with the mouse changes pixels, leaves no gaps, and the sand falls', options, async (t) => {
+  await game(t, { scene: EMPTY_SCENE }, async (page) => {
+    await hideOverlays(page);
+    await page.evaluate(() => window.quicksand.pause());
+    const before = await capture(page);
+    // Three pointer moves across 176 cells: only line painting between samples covers the row.
+    await mouseStroke(page, [STROKE_X0, STROKE_Y], [STROKE_X1, STROKE_Y], { moves: 3 });
+    await page.evaluate(() => window.quicksand.stepAndWait(1));
+    const painted = await capture(page);
+    const row = await cellsToClient(page, cellsOfRow(STROKE_Y, STROKE_X0, STROKE_X1));
+    assert.equal(changedAt(before, painted, row), row.length, 'every cell along the stroke is painted (no gaps)');
+
+    // Below the stroke: a grid of cells that only falling sand can change.
+    const grid = [];
+    for (let y = STROKE_Y + 16; y < SIZE; y += 8) for (let x = STROKE_X0; x <= STROKE_X1; x += 4) grid.push([x, y]);
+    const below = await cellsToClient(page, grid);
+    await page.evaluate(() => window.quicksand.play());
+    let previous = painted;
+    let changes = 0;
+    await eventually(async () => {
+      const next = await capture(page);
+      if (changedAt(previous, next, below) > 0) changes++;
+      previous = next;
+      return changes >= 3;
+    }, { message: 'the pixels below the stroke to keep changing' });
+    const bottom = await cellsToClient(page, cellsOfRow(SIZE - 1, STROKE_X0, STROKE_X1));
+    await eventually(async () => changedAt(before, await capture(page), bottom) > bottom.length / 2, { message: 'sand to reach the bottom row' });
+  });
+});
+
+test('pausing stops all change', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    await hideOverlays(page);
+    await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 30), { message: 'steps' });
+    await page.evaluate(() => window.quicksand.pause());
+    const first = { shot: await page.screenshot(), ...(await page.evaluate(async () => ({ hash: await window.quicksand.hash(), seq: window.quicksand.frameSeq(), steps: window.quicksand.stepCount() }))) };
+    await page.waitForTimeout(1000);
+    const second = { shot: await page.screenshot(), ...(await page.evaluate(async () => ({ hash: await window.quicksand.hash(), seq: window.quicksand.frameSeq(), steps: window.quicksand.stepCount() }))) };
+    assert.equal(second.steps, first.steps, 'no steps while paused');
+    assert.equal(second.seq, first.seq, 'no new frames while paused');
+    assert.equal(second.hash, first.hash, 'the state hash is unchanged');
+    assert.ok(first.shot.equals(second.shot), 'the screen is unchanged');
+    // And the paused screen is the world itself: one step changes it.
+    await page.evaluate(() => window.quicksand.stepAndWait(1));
+    assert.ok(!(await page.screenshot()).equals(second.shot), 'a single step changes the screen');
+  });
+});
+
+test('save then load gives the same state hash (hook and UI file round trip)', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const inPage = await page.evaluate(async () => {
+      const q = window.quicksand;
+      await q.pause();
+      const startStep = q.stepCount();
+      await q.stepAndWait(50);
+      const saved = await q.save();
+      const hash = await q.hash();
+      await q.stepAndWait(40);
+      const moved = await q.hash();
+      const result = await q.load(saved);
+      return { hash, moved, result, loaded: await q.hash(), steps: q.stepCount() - startStep };
+    });
+    assert.notEqual(inPage.moved, inPage.hash, 'the world moved on after the save');
+    assert.deepEqual(inPage.result, { ok: true, message: '' });
+    assert.equal(inPage.loaded, inPage.hash, 'loading restores the saved state');
+    assert.equal(inPage.steps, 50);
+
+    // The real UI: S downloads a .qsand file, the file input opens it.
+    const hashAtSave = await page.evaluate(() => window.quicksand.hash());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);
+    assert.match(download.suggestedFilename(), /^quicksand-256x256-step\d+\.qsand$/);
+    const file = path.join(ARTIFACTS, 'save-roundtrip.qsand');
+    await download.saveAs(file);
+    await page.evaluate(() => window.quicksand.stepAndWait(25));
+    assert.notEqual(await page.evaluate(() => window.quicksand.hash()), hashAtSave);
+    await page.setInputFiles('#file', file);
+    await page.locator('#toast', { hasText: 'Opened' }).waitFor();
+    assert.equal(await page.evaluate(() => window.quicksand.hash()), hashAtSave, 'opening the file restores the state');
+
+    // Foreign and damaged files: a clear message, and the world is kept.
+    const kept = await page.evaluate(() => window.quicksand.hash());
+    await page.setInputFiles('#file', { name: 'notes.qsand', mimeType: 'application/octet-stream', buffer: Buffer.from('hello, this is not a save at all, sorry') });
+    await page.locator('#toast', { hasText: 'not a quicksand save' }).waitFor();
+    const damaged = readFileSync(file);
+    damaged[100] ^= 0xff;
+    const damagedPath = path.join(ARTIFACTS, 'damaged.qsand');
+    writeFileSync(damagedPath, damaged);
+    await page.setInputFiles('#file', damagedPath);
+    await page.locator('#toast', { hasText: 'damaged' }).waitFor();
+    assert.equal(await page.evaluate(() => window.quicksand.hash()), kept, 'bad files leave the world as it was');
+
+    // A save of another size replaces the world with one of its size.
+    const resized = await page.evaluate(async (bytes) => {
+      const q = window.quicksand;
+      await q.newWorld({ width: 96, height: 64, seed: 5, scene: 1 });
+      const result = await q.load(new Uint8Array(bytes));
+      return { result, world: q.world, hash: await q.hash() };
+    }, [...readFileSync(file)]);
+    assert.equal(resized.result.ok, true, resized.result.message);
+    assert.deepEqual(resized.world, { width: SIZE, height: SIZE });
+    assert.equal(resized.hash, hashAtSave);
+  });
+});
+
+test('undo (Z) restores the world from before the last strokes', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const start = await page.evaluate(async () => {
+      await window.quicksand.stepAndWait(10);
+      return window.quicksand.hash();
+    });
+    await mouseStroke(page, [20, 20], [200, 200]);
+    await page.evaluate(() => window.quicksand.stepAndWait(5));
+    const afterFirst = await page.evaluate(() => window.quicksand.hash());
+    await mouseStroke(page, [200, 20], [20, 200]);
+    await page.evaluate(() => window.quicksand.stepAndWait(5));
+    assert.notEqual(afterFirst, start);
+    await page.keyboard.press('z');
+    await eventually(async () => (await page.evaluate(() => window.quicksand.hash())) === afterFirst, { message: 'the first undo' });
+    await page.keyboard.press('z');
+    await eventually(async () => (await page.evaluate(() => window.quicksand.hash())) === start, { message: 'the second undo' });
+    // A stroke still waiting (paused, not stepped yet) is dropped by undo too.
+    const saved = await page.evaluate(async () => {
+      window.__saved = await window.quicksand.save();
+      return window.quicksand.hash();
+    });
+    assert.equal(saved, start);
+    await mouseStroke(page, [10, 100], [240, 100]);
+    await page.keyboard.press('z');
+    await eventually(() => page.evaluate(() => document.getElementById('undo').disabled), { message: 'the undo stack to empty' });
+    const withUndo = await page.evaluate(() => window.quicksand.stepAndWait(1).then(() => window.quicksand.hash()));
+    const without = await page.evaluate(async () => {
+      await window.quicksand.load(window.__saved);
+      await window.quicksand.stepAndWait(1);
+      return window.quicksand.hash();
+    });
+    assert.equal(withUndo, without, 'the undone stroke never reached the world');
+  });
+});
+
+test('a worker trap shows a message, and Restart brings the world back', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const { hash, steps } = await page.evaluate(async () => {
+      await window.quicksand.stepAndWait(20);
+      const value = { hash: await window.quicksand.hash(), steps: window.quicksand.stepCount() };
+      await window.quicksand.injectWorkerTrap();
+      return value;
+    });
+    const fault = page.locator('#fault');
+    await fault.waitFor();
+    assert.match(await fault.textContent(), /stopped: worker 0: qs_probe_panic failed/);
+    await page.locator('#restart').click();
+    await fault.waitFor({ state: 'hidden' });
+    await page.locator('#toast', { hasText: 'the world was kept' }).waitFor();
+    const after = await page.evaluate(async () => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, hash: await window.quicksand.hash() }));
+    assert.deepEqual(after, { mode: 'threads', workers: WORKERS, hash });
+    assert.equal(await page.evaluate(() => window.quicksand.stepAndWait(5)), steps + 5, 'the restarted crew steps');
+  });
+});
+
+test('the thread selector restarts the engine with that many workers, keeping the world', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const before = await page.evaluate(async () => {
+      await window.quicksand.stepAndWait(30);
+      return window.quicksand.hash();
+    });
+    const options = await page.locator('#threads option').allTextContents();
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.deepEqual(options, Array.from({ length: cores }, (_, i) => String(i + 1)));
+    await page.selectOption('#threads', '1');
+    await eventually(() => page.evaluate(() => window.quicksand.workers === 1 && document.querySelectorAll('#stats .bar').length === 1), { message: 'one worker' });
+    assert.equal(await page.evaluate(() => window.quicksand.hash()), before);
+  });
+});

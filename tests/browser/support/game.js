@@ -1,0 +1,78 @@
+// What the browser tests do to the game page: open it on a served root,
+// paint with real mouse events, read pixels back from screenshots.
+
+import assert from 'node:assert/strict';
+import { openPage, saveScreenshot } from './browser.js';
+import { decodePng } from './png.js';
+
+/** Opens the game with URL parameters (threads, size, scene, seed, renderer). */
+export function openGame(browser, server, query = {}) {
+  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  return openPage(browser, `${server.url}?${search}`);
+}
+
+/**
+ * Screenshots for pixel comparisons must show only the world: the stats
+ * overlay (a live fps counter), the messages and the brush outline are hidden.
+ */
+export async function hideOverlays(page) {
+  await page.addStyleTag({ content: '#stats, .messages, #brush-cursor { visibility: hidden !important; }' });
+}
+
+/** A decoded screenshot taken after the page has drawn its latest upload. */
+export async function capture(page) {
+  await page.evaluate(() => window.quicksand.drawn());
+  return decodePng(await page.screenshot());
+}
+
+/** Client positions of cells, from the page's own mapping. */
+export function cellsToClient(page, cells) {
+  return page.evaluate((list) => list.map(([x, y]) => window.quicksand.cellToClient(x, y)), cells);
+}
+
+/** The RGB of cell (x, y) in a decoded screenshot. */
+export function cellColour(png, point) {
+  const i = (Math.floor(point.y) * png.width + Math.floor(point.x)) * png.channels;
+  return [png.pixels[i], png.pixels[i + 1], png.pixels[i + 2]];
+}
+
+/** A stroke with the real mouse from cell `from` to cell `to` in `moves` pointer moves. */
+export async function mouseStroke(page, from, to, { moves = 3, button = 'left' } = {}) {
+  const [start, end] = await cellsToClient(page, [from, to]);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down({ button });
+  await page.mouse.move(end.x, end.y, { steps: moves });
+  await page.mouse.up({ button });
+}
+
+/** How many of `points` differ in colour between two screenshots. */
+export function changedAt(a, b, points) {
+  return points.filter((p) => cellColour(a, p).join() !== cellColour(b, p).join()).length;
+}
+
+/**
+ * Runs `body(page)` on a fresh game page, then always saves a screenshot as
+ * test-artifacts/<test name>.png and closes the page; finally asserts that
+ * the page logged no console errors and threw no uncaught errors.
+ */
+export async function withGame(t, browser, server, query, body) {
+  const page = await openGame(browser, server, query);
+  try {
+    await body(page);
+  } finally {
+    await saveScreenshot(page, t.name).catch(() => {});
+    await page.context().close();
+  }
+  assert.deepEqual(page.problems, [], 'the page logged errors');
+}
+
+/** Polls `check()` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually(check, { timeoutMs = 10_000, intervalMs = 100, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
