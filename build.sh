@@ -169,11 +169,10 @@ cmd_test() {
   QS_REQUIRE_BUILT_MODULES=1 cargo test --release --workspace
   log "node --test (loader under worker_threads)"
   node --test loader/test/*.test.js
-  if [[ -d tests/browser ]]; then
-    ensure_chromium
-    log "browser tests (Debian chromium via playwright-core)"
-    node --test tests/browser/
-  fi
+  ensure_chromium
+  cargo build --quiet --release -p quicksand-tools
+  log "browser tests (Debian chromium via playwright-core)"
+  node --test tests/browser/*.test.js
 }
 
 cmd_bench() {

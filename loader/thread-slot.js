@@ -29,7 +29,11 @@ export function readSlot(exports, memory, handle) {
 
 /** Allocates a new thread slot (stack + TLS) and reads it back. */
 export function createSlot(exports, memory, stackBytes) {
-  const handle = exports.qs_thread_new(stackBytes, exports.__tls_size.value, exports.__tls_align.value);
+  // Note 5: wasm-ld only creates the TLS exports for shared-memory builds;
+  // the single-threaded fallback has none, and an empty block is right there.
+  const tlsSize = exports.__tls_size?.value ?? 0;
+  const tlsAlign = exports.__tls_align?.value ?? 0;
+  const handle = exports.qs_thread_new(stackBytes, tlsSize, tlsAlign);
   if (handle < 0) {
     throw new Error(`qs_thread_new(${stackBytes}) failed with ${handle} (stack must be a multiple of 16 in 16 KiB..16 MiB, or memory is full)`);
   }
@@ -48,7 +52,7 @@ export function attach(exports, slot) {
   if (typeof exports.__set_stack_limits === 'function') {
     exports.__set_stack_limits(slot.stackHigh, slot.stackLow + CANARY_BYTES);
   }
-  exports.__wasm_init_tls(slot.tlsBase);
+  if (typeof exports.__wasm_init_tls === 'function') exports.__wasm_init_tls(slot.tlsBase);
 }
 
 /**

@@ -13,7 +13,6 @@ import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStrok
 
 const TEST_TIMEOUT_MS = 60_000;
 const WORKERS = 2;
-const SAND = 2;
 const EMPTY_SCENE = 0;
 const MIXED_SCENE = 2;
 const SIZE = 256;
@@ -144,7 +143,7 @@ test('save then load gives the same state hash (hook and UI file round trip)', o
 
     // Foreign and damaged files: a clear message, and the world is kept.
     const kept = await page.evaluate(() => window.quicksand.hash());
-    await page.setInputFiles('#file', { name: 'notes.qsand', mimeType: 'application/octet-stream', buffer: Buffer.from('hello, this is not a save at all, sorry') });
+    await page.setInputFiles('#file', { name: 'notes.qsand', mimeType: 'application/octet-stream', buffer: Buffer.from('These are my notes. '.repeat(10)) });
     await page.locator('#toast', { hasText: 'not a quicksand save' }).waitFor();
     const damaged = readFileSync(file);
     damaged[100] ^= 0xff;

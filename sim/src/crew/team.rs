@@ -24,8 +24,11 @@ enum Plan {
 pub struct Crew {
     barrier: Barrier,
     phase_counters: [WorkCounter; PHASES as usize],
-    /// Steps asked for; only ever increases (wrapping). Workers sleep on it.
+    /// Steps asked for; only ever increases (wrapping).
     requested: AtomicU32,
+    /// Bumped by every request and by `stop`: idle workers sleep on it, so
+    /// a stop can wake them without counting as a requested step.
+    wake: AtomicU32,
     /// Steps finished; the page polls it.
     completed: AtomicU32,
     stop: AtomicU32,
@@ -54,6 +57,7 @@ impl Crew {
             barrier: Barrier::new(),
             phase_counters: [const { WorkCounter::new() }; PHASES as usize],
             requested: AtomicU32::new(0),
+            wake: AtomicU32::new(0),
             completed: AtomicU32::new(0),
             stop: AtomicU32::new(0),
             plan: AtomicU32::new(Plan::Idle as u32),
@@ -79,6 +83,7 @@ impl Crew {
         self.requested.store(0, Ordering::Relaxed);
         self.completed.store(0, Ordering::Relaxed);
         self.stop.store(0, Ordering::Relaxed);
+        self.wake.store(0, Ordering::Relaxed);
         Ok(())
     }
 
@@ -91,7 +96,8 @@ impl Crew {
     /// on the browser's main thread.
     pub fn request_steps<F: Futex>(&self, futex: &F, steps: u32) {
         self.requested.fetch_add(steps, Ordering::AcqRel);
-        futex.notify(&self.requested, ALL_WAITERS);
+        self.wake.fetch_add(1, Ordering::AcqRel);
+        futex.notify(&self.wake, ALL_WAITERS);
     }
 
     /// Steps requested but not started are dropped; a step in progress
@@ -115,8 +121,8 @@ impl Crew {
         self.stop.store(1, Ordering::Release);
         // Change the word idle workers sleep on, so one that is just about
         // to sleep sees a different value and cannot miss this wake-up.
-        self.requested.fetch_add(1, Ordering::AcqRel);
-        futex.notify(&self.requested, ALL_WAITERS);
+        self.wake.fetch_add(1, Ordering::AcqRel);
+        futex.notify(&self.wake, ALL_WAITERS);
     }
 
     /// Items worker `worker` has updated so far (wrapping), if it exists.
@@ -179,7 +185,7 @@ impl Crew {
                 }
                 _ => {
                     let seen = self.idle_seen.load(Ordering::Acquire);
-                    futex.wait(&self.requested, seen, FOREVER);
+                    futex.wait(&self.wake, seen, FOREVER);
                 }
             }
         }
@@ -224,7 +230,9 @@ impl Crew {
             self.begin(work);
             Plan::Step
         } else {
-            self.idle_seen.store(self.requested.load(Ordering::Acquire), Ordering::Release);
+            // Read `wake` after finding nothing pending: a request that lands
+            // in between changes it, and the idle wait returns at once.
+            self.idle_seen.store(self.wake.load(Ordering::Acquire), Ordering::Release);
             Plan::Idle
         };
         self.plan.store(plan as u32, Ordering::Release);
@@ -374,6 +382,7 @@ mod tests {
             handle.join().unwrap().unwrap();
         }
         assert_eq!(crew.completed_steps(), 5);
+        assert_eq!(crew.pending_steps(), 0, "a stop is not a pending step");
         let mut seen = work.seen.lock().unwrap().clone();
         seen.sort_unstable();
         assert_eq!(seen, expected(5, 7));

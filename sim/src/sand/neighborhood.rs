@@ -98,6 +98,12 @@ impl Neighborhood {
         // SAFETY: as above, for the state plane.
         let state = unsafe { *self.state.offset(index) };
         if state & CLOCK_BIT == self.clock {
+            // Either it moved here this step (and is already in `changes`),
+            // or it woke with a stale stamp and sits this step out. In the
+            // second case nothing else may change in its chunk, so keep the
+            // chunk awake for the step in which it gets its turn; without
+            // this a grain could hang in mid-air in a sleeping chunk.
+            self.changes.include(x, y);
             return;
         }
         // The cell takes its turn now; flipping the clock marks that, even if

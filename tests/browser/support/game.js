@@ -16,7 +16,13 @@ export function openGame(browser, server, query = {}) {
  * overlay (a live fps counter), the messages and the brush outline are hidden.
  */
 export async function hideOverlays(page) {
-  await page.addStyleTag({ content: '#stats, .messages, #brush-cursor { visibility: hidden !important; }' });
+  await page.addStyleTag({ content: '.test-hide-overlays :is(#stats, .messages, #brush-cursor) { visibility: hidden !important; }' });
+  await page.evaluate(() => document.documentElement.classList.add('test-hide-overlays'));
+}
+
+/** Shows them again, for the screenshot kept as an artifact. */
+export async function showOverlays(page) {
+  await page.evaluate(() => document.documentElement.classList.remove('test-hide-overlays'));
 }
 
 /** A decoded screenshot taken after the page has drawn its latest upload. */
@@ -60,6 +66,7 @@ export async function withGame(t, browser, server, query, body) {
   try {
     await body(page);
   } finally {
+    await showOverlays(page).catch(() => {});
     await saveScreenshot(page, t.name).catch(() => {});
     await page.context().close();
   }

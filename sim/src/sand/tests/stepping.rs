@@ -222,3 +222,25 @@ fn reference_hash() {
     std::println!("Mixed 256x256 seed 1 after 300 steps: hash {hash:#018x}");
     assert_eq!(hash, REFERENCE_HASH, "rules changed? update REFERENCE_HASH and docs/CELLS.md");
 }
+
+/// A grain woken with a stale clock stamp once sat its step out while
+/// nothing else in its chunk changed, the chunk fell asleep, and the grain
+/// hung in mid-air for good (found in the browser next to a chunk corner).
+#[test]
+fn no_grain_is_left_hanging_when_its_chunk_falls_asleep() {
+    for seed in [1, 2, 3] {
+        let world = TestWorld::new(256, 256, seed);
+        run(&world, 1);
+        let sand = u32::from(Material::Sand.id());
+        world.enqueue_paint(60, 30, 130, 30, 4, sand).unwrap();
+        world.enqueue_paint(130, 30, 200, 30, 4, sand).unwrap();
+        run(&world, 1500);
+        for y in 0..255 {
+            for x in 0..256 {
+                if world.material_at(x, y) == Material::Sand {
+                    assert_ne!(world.material_at(x, y + 1), Material::Empty, "seed {seed}: sand at ({x}, {y}) hangs over an empty cell");
+                }
+            }
+        }
+    }
+}

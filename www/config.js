@@ -1,0 +1,62 @@
+// Every tunable number of the page, named in one place.
+
+/** Square world sizes offered in the size picker. */
+export const WORLD_PRESETS = [256, 512, 1024, 2048];
+/** The default world is the largest preset that fits the viewport, up to this. */
+export const DEFAULT_WORLD_CAP = 1024;
+/** The smallest preset, used when the viewport is tiny. */
+export const MIN_WORLD = WORLD_PRESETS[0];
+
+/** Steps per displayed frame offered by the speed picker. */
+export const SPEEDS = [1, 2, 3, 4];
+export const DEFAULT_SPEED = 2;
+
+/** Brush radius in cells; the sim accepts 0..=64 (docs/CELLS.md, Painting). */
+export const BRUSH_MIN = 0;
+export const BRUSH_MAX = 32;
+export const BRUSH_DEFAULT = 4;
+export const SIM_MAX_BRUSH = 64;
+/** Paint end points may lie this far outside the world (docs/CELLS.md). */
+export const PAINT_REACH = 4096;
+
+/** Scene ids of `qs_world_scene`. */
+export const SCENES = [
+  { id: 0, name: 'Empty' },
+  { id: 1, name: 'Active' },
+  { id: 2, name: 'Mixed' },
+  { id: 3, name: 'Settled' },
+];
+export const SCENE_EMPTY = 0;
+export const DEFAULT_SCENE = 1;
+
+/** Strokes (and clears) that can be undone. */
+export const UNDO_DEPTH = 8;
+
+/** The busy bars and rates average over this many displayed frames. */
+export const STATS_WINDOW_FRAMES = 30;
+/** The overlay's text is rewritten at most this often (layout is not free). */
+export const STATS_REFRESH_MS = 250;
+
+/** Per-thread stack, as the loader's default. */
+export const STACK_BYTES = 1024 * 1024;
+/** A barrier wait inside a step gives up after this (a stuck or dead worker). */
+export const SERVE_BARRIER_TIMEOUT_MS = 30_000;
+/** Stopping the crew must finish within this, or it counts as a fault. */
+export const STOP_TIMEOUT_MS = 5_000;
+/** Waiting for requested steps to finish gives up after this. */
+export const IDLE_TIMEOUT_MS = 20_000;
+/** How often the main thread looks whether the crew finished (it never blocks). */
+export const IDLE_POLL_MS = 1;
+/** The single-threaded engine stops stepping within a frame after this much time. */
+export const SINGLE_FRAME_BUDGET_MS = 12;
+/** Large single-threaded step batches yield to the page this often. */
+export const SINGLE_BATCH_STEPS = 16;
+
+/** The paint ring holds 256 strokes; the page keeps at most this many more waiting. */
+export const PAINT_BACKLOG_LIMIT = 8192;
+
+/** Toasts (load errors, hints) stay this long. */
+export const TOAST_MS = 6_000;
+
+/** The background around the world, as the CSS uses it. */
+export const BACKGROUND_RGB = [0x0b, 0x0c, 0x10];

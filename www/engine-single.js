@@ -1,0 +1,108 @@
+// The fallback engine for pages that are not cross-origin isolated:
+// sim-st.wasm on a plain (non-shared) memory, stepped on the main thread
+// with `qs_world_step`, a little per frame so the page stays responsive.
+
+import { memoryImport } from './pkg/loader/module-info.js';
+import { attachFirstInstance } from './pkg/loader/thread-slot.js';
+import { EngineBase, sleep } from './engine-base.js';
+import { check, EngineError } from './errors.js';
+import { SINGLE_BATCH_STEPS, SINGLE_FRAME_BUDGET_MS, STACK_BYTES } from './config.js';
+
+const MODULE_URL = new URL('./pkg/sim-st.wasm', import.meta.url);
+
+async function instantiate() {
+  const response = await fetch(MODULE_URL);
+  if (!response.ok) throw new EngineError(`fetching ${MODULE_URL.pathname}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const { initial, maximum } = memoryImport(bytes);
+  const memory = new WebAssembly.Memory({ initial, maximum });
+  const imports = {
+    env: {
+      memory,
+      // One thread: nothing ever has to wait, so a call here is a bug.
+      qs_wait32: () => {
+        throw new Error('no waiting in the single-threaded build');
+      },
+      qs_notify: () => 0,
+    },
+  };
+  const { instance } = await WebAssembly.instantiate(bytes, imports);
+  // The same attach protocol as every loader instance: own stack (and TLS)
+  // first. A build without atomics has no TLS (thread-locals are plain
+  // statics), so it exports no TLS symbols: attach with an empty block.
+  const exports = instance.exports;
+  // The fallback has no TLS exports (no shared memory); the loader's
+  // attach protocol skips them.
+  attachFirstInstance(exports, memory, STACK_BYTES);
+  return { exports, memory };
+}
+
+export class SingleEngine extends EngineBase {
+  /** Instantiates sim-st.wasm and creates a world (or loads `snapshot`). */
+  static async start({ world, snapshot = null, onFault = () => {} }) {
+    const { exports, memory } = await instantiate();
+    const engine = new SingleEngine(exports, memory);
+    engine.onFault = onFault;
+    let handle;
+    if (snapshot) {
+      const { width, height, seed } = snapshot.header;
+      handle = engine.createWorld({ width, height, seed, scene: null });
+      engine.loadNow(snapshot.bytes, handle);
+    } else {
+      handle = engine.createWorld(world);
+    }
+    engine.adoptWorld(handle);
+    return engine;
+  }
+
+  constructor(exports, memory) {
+    super(exports, memory);
+    this.kind = 'single';
+    this.workerCount = 0;
+  }
+
+  /** Runs `steps` steps with the queued strokes; false (and a fault) if the sim refused or trapped. */
+  runSteps(steps) {
+    this.flushPaints();
+    try {
+      check('qs_world_step', this.exports.qs_world_step(this.world, steps));
+      return true;
+    } catch (error) {
+      this.reportFault(error);
+      return false;
+    }
+  }
+
+  /** Up to `speed` steps, but no more than a frame's time budget. */
+  tick(speed) {
+    if (speed <= 0 || this.holds > 0 || this.fault) return;
+    const start = performance.now();
+    for (let done = 0; done < speed; done++) {
+      if (!this.runSteps(1) || performance.now() - start > SINGLE_FRAME_BUDGET_MS) break;
+    }
+  }
+
+  /** Runs exactly `steps` steps, yielding to the page between batches. */
+  step(steps) {
+    return this.exclusive(async () => {
+      for (let left = steps; left > 0; left -= SINGLE_BATCH_STEPS) {
+        if (!this.runSteps(Math.min(left, SINGLE_BATCH_STEPS))) throw this.fault;
+        if (left > SINGLE_BATCH_STEPS) await sleep(0);
+      }
+    });
+  }
+
+  itemsDone() {
+    return 0;
+  }
+
+  swapWorld(make) {
+    return this.exclusive(() => {
+      const handle = make();
+      this.freeWorld(this.world);
+      this.adoptWorld(handle);
+    });
+  }
+
+  async terminate() {}
+}

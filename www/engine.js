@@ -1,0 +1,152 @@
+// The threaded engine: the loader's workers serve one crew on one world in
+// one shared memory. The main thread only calls exports that never block
+// (request steps, read counters, paint) and polls for completion.
+
+import { startThreads } from './pkg/loader/quicksand.js';
+import { EngineBase } from './engine-base.js';
+import { check, describeCode, EngineError } from './errors.js';
+import { SERVE_BARRIER_TIMEOUT_MS, STACK_BYTES, STOP_TIMEOUT_MS } from './config.js';
+
+const MODULE_URL = new URL('./pkg/sim.wasm', import.meta.url);
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new EngineError(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class ThreadedEngine extends EngineBase {
+  /**
+   * Starts `workers` workers and a world: a fresh one from `world`
+   * ({ width, height, seed, scene }), or `snapshot` bytes if given.
+   * Rejects with the loader's LoaderError (e.g. code 'not-isolated').
+   */
+  static async start({ workers, world, snapshot = null, onFault = () => {} }) {
+    let engine = null;
+    const qs = await startThreads({
+      module: MODULE_URL,
+      workers,
+      stackBytes: STACK_BYTES,
+      onWorkerError: (error) => engine?.reportFault(error),
+    });
+    try {
+      engine = new ThreadedEngine(qs);
+      engine.onFault = onFault;
+      engine.adoptWorld(engine.createStartWorld(world, snapshot));
+      engine.startServing();
+      return engine;
+    } catch (error) {
+      await qs.terminate();
+      throw error;
+    }
+  }
+
+  constructor(qs) {
+    super(qs.exports, qs.memory);
+    this.kind = 'threads';
+    this.qs = qs;
+    this.workerCount = qs.workers.length;
+    this.crew = check('qs_crew_new', this.exports.qs_crew_new(this.workerCount));
+    this.serving = null;
+    this.stopping = false;
+  }
+
+  /** A world from save bytes (its own size), else a fresh one. */
+  createStartWorld(world, snapshot) {
+    if (!snapshot) return this.createWorld(world);
+    const { width, height, seed } = snapshot.header;
+    const handle = this.createWorld({ width, height, seed, scene: null });
+    this.loadNow(snapshot.bytes, handle);
+    this.exports.qs_world_request_frame(handle);
+    return handle;
+  }
+
+  /** Every worker enters `qs_crew_serve` for the current world. */
+  startServing() {
+    const { crew, world } = this;
+    this.serving = this.qs.workers.map((worker, index) =>
+      worker.call('qs_crew_serve', crew, world, index, SERVE_BARRIER_TIMEOUT_MS).then(
+        (code) => {
+          // A serve call only returns on its own after a stop; anything else is a fault.
+          if (code < 0) this.reportFault(new EngineError(`worker ${index} stopped: ${describeCode(code)}`, code));
+          else if (!this.stopping) this.reportFault(new EngineError(`worker ${index} left the crew unexpectedly`));
+        },
+        (error) => this.reportFault(error),
+      ),
+    );
+  }
+
+  /** Stops the crew and waits (asynchronously) until every worker has left it. */
+  async stopServing() {
+    if (!this.serving) return;
+    this.stopping = true;
+    try {
+      this.exports.qs_crew_stop(this.crew);
+      await withTimeout(Promise.all(this.serving), STOP_TIMEOUT_MS, `the workers did not stop within ${STOP_TIMEOUT_MS} ms`);
+      if (this.fault) throw this.fault;
+      // A stop counts as a request; the reset clears it so nothing reads as pending.
+      check('qs_crew_reset', this.exports.qs_crew_reset(this.crew, this.workerCount));
+    } finally {
+      this.serving = null;
+      this.stopping = false;
+    }
+  }
+
+  pending() {
+    return this.serving ? this.exports.qs_crew_pending(this.crew) : 0;
+  }
+
+  /** Called once per displayed frame: keeps `speed` steps in flight while playing. */
+  tick(speed) {
+    if (speed <= 0 || this.holds > 0 || this.fault || !this.serving) return;
+    const pending = this.pending();
+    if (pending >= speed) return;
+    this.flushPaints();
+    this.exports.qs_crew_request_steps(this.crew, speed - pending);
+  }
+
+  /** Runs exactly `steps` more steps (with the queued strokes) and resolves when done. */
+  step(steps) {
+    return this.exclusive(async () => {
+      if (!this.serving) throw new EngineError('the crew is not running');
+      this.flushPaints();
+      this.exports.qs_crew_request_steps(this.crew, steps);
+      // Still inside the hold, so `tick` adds no steps meanwhile.
+      await this.whenIdle();
+    });
+  }
+
+  /** Chunk updates worker `index` has done (wrapping u32). */
+  itemsDone(index) {
+    return this.exports.qs_crew_items_done(this.crew, index) >>> 0;
+  }
+
+  /**
+   * Replaces the world: `make()` returns a new world handle (the old one
+   * still exists meanwhile, so a failure keeps it). The crew is stopped
+   * and restarted around it, because serving is bound to one world.
+   */
+  swapWorld(make) {
+    return this.exclusive(async () => {
+      await this.stopServing();
+      try {
+        const handle = make();
+        this.freeWorld(this.world);
+        this.adoptWorld(handle);
+      } finally {
+        this.startServing();
+      }
+    });
+  }
+
+  async terminate() {
+    try {
+      if (!this.fault) await this.stopServing();
+    } catch {
+      // Terminating anyway: the workers are about to be gone.
+    }
+    await this.qs.terminate();
+  }
+}

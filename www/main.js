@@ -1,0 +1,471 @@
+// The game page: picks an engine (threads when the page is cross-origin
+// isolated, else the single-threaded fallback) and a renderer (WebGL2, else
+// Canvas2D), then runs one loop per displayed frame: request steps, upload
+// a new frame if the sim published one, draw, update the stats.
+
+import { threadSupport } from './pkg/loader/quicksand.js';
+import { ThreadedEngine } from './engine.js';
+import { SingleEngine } from './engine-single.js';
+import { WebGLRenderer } from './renderer-webgl.js';
+import { CanvasRenderer } from './renderer-canvas.js';
+import { PointerPainter } from './input.js';
+import { StatsOverlay } from './stats.js';
+import { Toolbar } from './ui.js';
+import { UndoStack } from './undo.js';
+import { downloadSave, parseHeader, readSaveFile, SaveError, saveName } from './saves.js';
+import { clientToCell, cssPixelsPerCell, fitWorld, syncCanvasSize } from './view.js';
+import { check, CODE, describeCode } from './errors.js';
+import { installTestHook } from './test-hook.js';
+import { frameFromSave } from './preview.js';
+import { DEFAULT_MATERIAL, ERASER, MATERIALS } from './materials.js';
+import { initialSettings, maxThreads } from './settings.js';
+import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, SCENE_EMPTY, UNDO_DEPTH } from './config.js';
+
+const $ = (id) => document.getElementById(id);
+const BYTES_PER_KIB = 1024;
+
+function pickRenderer(canvas, wanted) {
+  const renderer = (wanted === 'canvas' ? null : WebGLRenderer.create(canvas)) ?? CanvasRenderer.create(canvas);
+  if (!renderer) throw new Error('this browser can draw neither WebGL2 nor Canvas2D');
+  return renderer;
+}
+
+/** Words for the player: save-format codes get their own sentence. */
+function explain(error) {
+  if (error instanceof SaveError) return error.message;
+  if ([CODE.NOT_A_SAVE, CODE.BAD_VERSION, CODE.OTHER_SIZE, CODE.CORRUPT].includes(error?.code)) {
+    return `This file is not a usable quicksand save: ${describeCode(error.code)}.`;
+  }
+  return error?.message ?? String(error);
+}
+
+class App {
+  constructor() {
+    this.canvas = $('view');
+    this.stage = this.canvas.parentElement;
+    this.brushCursor = $('brush-cursor');
+    this.support = threadSupport();
+    const settings = initialSettings(this.stage);
+    this.playing = true;
+    this.speed = settings.speed;
+    this.brush = BRUSH_DEFAULT;
+    this.material = DEFAULT_MATERIAL;
+    this.scene = settings.scene;
+    this.size = settings.size;
+    this.seed = settings.seed;
+    this.threads = settings.threads;
+    this.engine = null;
+    this.threadsFailed = false;
+    this.busy = false;
+    this.rescue = null;
+    this.strokeSerial = 0;
+    this.currentStroke = 0;
+    this.shownWorld = null;
+    this.lastSeq = null;
+    this.needsDraw = true;
+    this.rect = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
+    this.undo = new UndoStack(UNDO_DEPTH);
+    this.renderer = pickRenderer(this.canvas, settings.renderer);
+    // A restored WebGL context has lost its textures: set the world up again.
+    this.renderer.onRestored = () => {
+      this.shownWorld = null;
+    };
+    this.stats = new StatsOverlay($('stats'));
+    this.toolbar = new Toolbar(this.actions());
+    this.undo.onChange = () => this.toolbar.setUndo(this.undo.size);
+    this.painter = new PointerPainter(this.canvas, {
+      toCell: (x, y) => clientToCell(this.canvas, this.rect, x, y),
+      onStrokeStart: () => this.strokeStart(),
+      onSegment: (from, to, erase) => this.segment(from, to, erase),
+      onStrokeEnd: () => {},
+      onHover: (event) => this.hover(event),
+    });
+    this.frame = this.frame.bind(this);
+    this.ready = this.boot();
+  }
+
+  actions() {
+    return {
+      togglePlay: () => this.setPlaying(!this.playing),
+      step: () => this.guard(() => this.singleStep()),
+      setSpeed: (speed) => {
+        this.speed = speed;
+      },
+      undo: () => this.guard(() => this.undoLast()),
+      clear: () => this.guard(() => this.replaceWithScene(SCENE_EMPTY)),
+      setScene: (scene) => this.guard(() => this.replaceWithScene(scene)),
+      brushSmaller: () => this.setBrush(this.brush - 1),
+      brushLarger: () => this.setBrush(this.brush + 1),
+      setBrush: (radius) => this.setBrush(radius),
+      setMaterial: (id) => this.setMaterial(id),
+      setSize: (size) => this.guard(() => this.resize(size)),
+      setThreads: (threads) => this.guard(() => this.restart({ threads })),
+      save: () => this.guard(() => this.saveFile()),
+      open: () => this.toolbar.openFilePicker(),
+      load: (file) => this.guard(() => this.loadFile(file)),
+      restart: () => this.guard(() => this.restart({ afterFault: true })),
+    };
+  }
+
+  async boot() {
+    const t = this.toolbar;
+    t.setPlaying(this.playing);
+    t.setSpeed(this.speed);
+    t.setScene(this.scene);
+    t.setBrush(this.brush);
+    if (!this.support.ok) t.notice(this.support.reason);
+    const engine = await this.startEngine({ snapshot: null });
+    this.adopt(engine);
+    t.fillPalette((id, shade) => engine.swatch(engine.palette(), id, shade));
+    t.setMaterial(this.material);
+    requestAnimationFrame(this.frame);
+  }
+
+  /** Threads when possible; the single-threaded build otherwise, with the reason shown. */
+  async startEngine({ snapshot }) {
+    const world = { width: this.size, height: this.size, seed: this.seed, scene: this.scene };
+    const onFault = (error) => this.fault(error);
+    if (this.support.ok && !this.threadsFailed) {
+      try {
+        return await ThreadedEngine.start({ workers: this.threads, world, snapshot, onFault });
+      } catch (error) {
+        this.threadsFailed = true;
+        this.toolbar.notice(`Running single-threaded: the worker threads failed to start (${error.message}).`);
+      }
+    }
+    return SingleEngine.start({ world, snapshot, onFault });
+  }
+
+  adopt(engine) {
+    this.engine = engine;
+    this.rescue = null;
+    const threaded = engine.kind === 'threads';
+    if (threaded) this.threads = engine.workerCount;
+    const reason = threaded ? '' : this.support.reason || 'The worker threads failed to start; running single-threaded.';
+    this.toolbar.setThreads(threaded ? engine.workerCount : 1, maxThreads(), reason);
+    this.toolbar.setSnapshots(engine.canSnapshot, 'Save, open and undo need a sim built with snapshot support (qs_world_snapshot_*).');
+    this.toolbar.setUndo(this.undo.size);
+    this.stats.reset(engine.workerCount);
+    this.shownWorld = null;
+  }
+
+  /** Called when the engine's world is not the one on screen: new size, new palette, fresh upload. */
+  showWorld() {
+    const engine = this.engine;
+    this.renderer.setWorld(engine.width, engine.height, engine.palette());
+    this.shownWorld = engine.world;
+    this.lastSeq = null;
+    this.needsDraw = true;
+    this.toolbar.setSize(engine.width, engine.height);
+    const who = engine.kind === 'threads' ? `${engine.workerCount} worker thread${engine.workerCount === 1 ? '' : 's'}` : 'single-threaded';
+    this.toolbar.setEngineLine(`${engine.width}×${engine.height} · ${who} · ${this.renderer.kind === 'webgl2' ? 'WebGL2' : 'Canvas2D'}`);
+  }
+
+  frame(now) {
+    requestAnimationFrame(this.frame);
+    if (syncCanvasSize(this.canvas)) this.needsDraw = true;
+    const engine = this.engine;
+    if (engine && !engine.fault) {
+      if (this.shownWorld !== engine.world) this.showWorld();
+      engine.tick(this.playing ? this.speed : 0);
+      const seq = engine.frameSeq();
+      if (seq !== this.lastSeq) {
+        this.renderer.upload(engine.frameView());
+        engine.requestFrame();
+        this.lastSeq = seq;
+        this.needsDraw = true;
+      }
+      const items = Array.from({ length: engine.workerCount }, (_, i) => engine.itemsDone(i));
+      this.stats.frame(now, { step: engine.stepCount(), cells: engine.width * engine.height, items });
+      this.toolbar.pausedHint(!this.playing && engine.paints.length > 0);
+    }
+    if (this.needsDraw && this.renderer.width) {
+      this.rect = fitWorld(this.canvas.width, this.canvas.height, this.renderer.width, this.renderer.height);
+      this.renderer.draw(this.rect);
+      this.needsDraw = false;
+    }
+  }
+
+  /** Resolves once a pause shows the exact world. */
+  setPlaying(playing) {
+    this.playing = playing;
+    this.toolbar.setPlaying(playing);
+    return this.syncView();
+  }
+
+  /**
+   * While paused, shows the exact current world (see preview.js): after a
+   * pause, a step command or an edit. Playing needs nothing: frames flow.
+   */
+  async syncView() {
+    const engine = this.engine;
+    if (this.playing || !engine || engine.fault || !engine.canSnapshot) return;
+    try {
+      const world = engine.world;
+      const bytes = await engine.exclusive(() => engine.snapshotNow());
+      if (this.playing || this.engine !== engine || engine.world !== world) return;
+      if (this.shownWorld !== world) this.showWorld();
+      this.renderer.upload(frameFromSave(bytes, engine.width, engine.height));
+      // This supersedes the front buffer; ask for a fresh one from the next step.
+      this.lastSeq = engine.frameSeq();
+      engine.requestFrame();
+      this.needsDraw = true;
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  setBrush(radius) {
+    this.brush = Math.max(BRUSH_MIN, Math.min(BRUSH_MAX, radius));
+    this.toolbar.setBrush(this.brush);
+    this.updateCursorSize();
+  }
+
+  setMaterial(id) {
+    if (!MATERIALS.some((m) => m.id === id)) return;
+    this.material = id;
+    this.toolbar.setMaterial(id);
+  }
+
+  // ---- painting ----
+
+  strokeStart() {
+    this.currentStroke = ++this.strokeSerial;
+    const engine = this.engine;
+    if (!engine || engine.fault || !engine.canSnapshot) return;
+    const stroke = this.currentStroke;
+    // Taken before this stroke's paint reaches the sim: `exclusive` holds
+    // the steps, and the stroke's segments wait in the page's queue.
+    engine
+      .exclusive(() => engine.snapshotNow())
+      .then((bytes) => this.undo.push({ bytes, stroke }))
+      .catch((error) => this.report(error));
+  }
+
+  segment(from, to, erase) {
+    const engine = this.engine;
+    if (!engine || engine.fault || this.busy) return;
+    const code = engine.paint(from.x, from.y, to.x, to.y, this.brush, erase ? ERASER : this.material, this.currentStroke);
+    if (code === CODE.QUEUE_FULL) this.toolbar.toast('Too many strokes are waiting; press N or Space to apply them.');
+  }
+
+  hover(event) {
+    const cursor = this.brushCursor;
+    if (!event || event.pointerType === 'touch') {
+      cursor.hidden = true;
+      return;
+    }
+    const box = this.stage.getBoundingClientRect();
+    cursor.hidden = false;
+    cursor.style.left = `${event.clientX - box.left}px`;
+    cursor.style.top = `${event.clientY - box.top}px`;
+    this.updateCursorSize();
+  }
+
+  updateCursorSize() {
+    const diameter = (2 * this.brush + 1) * cssPixelsPerCell(this.canvas, this.rect);
+    this.brushCursor.style.width = `${diameter}px`;
+    this.brushCursor.style.height = `${diameter}px`;
+  }
+
+  // ---- stepping and world edits ----
+
+  /** The running engine; actions during a restart are refused with a message. */
+  live() {
+    if (!this.engine) throw new Error('The engine is restarting; try again in a moment.');
+    return this.engine;
+  }
+
+  async singleStep() {
+    this.setPlaying(false);
+    await this.live().step(1);
+    await this.syncView();
+  }
+
+  /** Snapshot for undo (when possible), then `edit()` on the idle world. */
+  async editWorld(edit) {
+    const engine = this.live();
+    await engine.exclusive(() => {
+      if (engine.canSnapshot) this.undo.push({ bytes: engine.snapshotNow(), stroke: ++this.strokeSerial });
+      edit(engine);
+    });
+    await this.syncView();
+  }
+
+  replaceWithScene(scene) {
+    if (scene !== SCENE_EMPTY) {
+      this.scene = scene;
+    }
+    this.toolbar.setScene(this.scene);
+    return this.editWorld((engine) => {
+      // Strokes drawn before the clear belong to the old world.
+      engine.dropAllPaints();
+      check('qs_world_scene', engine.exports.qs_world_scene(engine.world, scene));
+    });
+  }
+
+  async undoLast() {
+    const engine = this.live();
+    if (!engine.canSnapshot) return;
+    const entry = this.undo.pop();
+    if (!entry) {
+      this.toolbar.toast('Nothing to undo.');
+      return;
+    }
+    await engine.exclusive(() => {
+      engine.dropPaintsFrom(entry.stroke);
+      engine.loadNow(entry.bytes);
+    });
+    await this.syncView();
+  }
+
+  /** A fresh world (`size` square, or any size for the test hook's scripted runs). */
+  resize(size) {
+    return this.newWorld({ width: size, height: size, seed: this.seed, scene: this.scene });
+  }
+
+  newWorld({ width, height, seed, scene }) {
+    return this.withBusy(async () => {
+      const engine = this.live();
+      engine.dropAllPaints();
+      await engine.swapWorld(() => engine.createWorld({ width, height, seed, scene }));
+      if (width === height) this.size = width;
+      this.seed = seed;
+      this.scene = scene;
+      this.toolbar.setScene(scene);
+      // Undo entries are saves of the old world's size.
+      this.undo.clear();
+      await this.syncView();
+    });
+  }
+
+  // ---- files ----
+
+  async saveFile() {
+    const engine = this.live();
+    if (!engine.canSnapshot) return;
+    const bytes = await engine.exclusive(() => engine.snapshotNow());
+    const name = saveName(engine.width, engine.height, engine.stepCount());
+    downloadSave(bytes, name);
+    this.toolbar.toast(`Saved ${name} (${(bytes.length / BYTES_PER_KIB).toFixed(0)} KiB).`, { ok: true });
+  }
+
+  async loadFile(file) {
+    let bytes;
+    try {
+      bytes = await readSaveFile(file);
+    } catch (error) {
+      this.toolbar.toast(`${explain(error)} The current world is kept.`);
+      return;
+    }
+    const result = await this.loadBytes(bytes);
+    if (result.ok) this.toolbar.toast(`Opened ${file.name}.`, { ok: true });
+  }
+
+  /** Loads save bytes; a bad file leaves the world as it was. Returns `{ ok, message }`. */
+  async loadBytes(bytes) {
+    try {
+      const engine = this.live();
+      if (!engine.canSnapshot) throw new Error('This build of the sim cannot load saves.');
+      const header = parseHeader(bytes);
+      if (header.width === engine.width && header.height === engine.height) {
+        await this.editWorld((e) => {
+          e.loadNow(bytes);
+          e.dropAllPaints();
+        });
+      } else {
+        await this.withBusy(() =>
+          engine.swapWorld(() => {
+            const handle = engine.createWorld({ width: header.width, height: header.height, seed: header.seed, scene: null });
+            try {
+              engine.loadNow(bytes, handle);
+            } catch (error) {
+              engine.freeWorld(handle);
+              throw error;
+            }
+            engine.dropAllPaints();
+            return handle;
+          }),
+        );
+        this.undo.clear();
+        await this.syncView();
+      }
+      return { ok: true, message: '' };
+    } catch (error) {
+      const message = `${explain(error)} The current world is kept.`;
+      this.toolbar.toast(message);
+      return { ok: false, message };
+    }
+  }
+
+  // ---- engine restarts and faults ----
+
+  fault(error) {
+    const engine = this.engine;
+    // If the crew was idle the world is whole: keep it for the restart.
+    try {
+      if (engine?.canSnapshot && engine.pending() === 0) {
+        const bytes = engine.snapshotNow();
+        this.rescue = { bytes, header: parseHeader(bytes) };
+      }
+    } catch {
+      this.rescue = null;
+    }
+    this.toolbar.fault(`The simulation stopped: ${error.message}. ${this.rescue ? 'Restart keeps the world.' : 'Restart begins a fresh world.'}`);
+  }
+
+  /** Restarts the engine (new thread count, or after a fault), keeping the world when a save can be taken. */
+  restart({ threads = this.threads, afterFault = false } = {}) {
+    return this.withBusy(async () => {
+      const old = this.live();
+      let snapshot = afterFault ? this.rescue : null;
+      if (!afterFault && !old.fault && old.canSnapshot) {
+        const bytes = await old.exclusive(() => old.snapshotNow());
+        snapshot = { bytes, header: parseHeader(bytes) };
+      }
+      const waiting = old.fault ? [] : old.paints;
+      this.threads = threads;
+      this.engine = null;
+      await old.terminate();
+      const engine = await this.startEngine({ snapshot });
+      engine.paints = waiting;
+      this.adopt(engine);
+      this.toolbar.fault(null);
+      await this.syncView();
+      if (afterFault) this.toolbar.toast(snapshot ? 'Restarted; the world was kept.' : 'Restarted with a fresh world.', { ok: true });
+    });
+  }
+
+  /** Restarts and world swaps run one at a time; painting waits meanwhile. */
+  async withBusy(fn) {
+    if (this.busy) throw new Error('Still busy with the last change; try again in a moment.');
+    this.busy = true;
+    this.toolbar.setBusy(true);
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+      this.toolbar.setBusy(false);
+    }
+  }
+
+  /** Runs a user action; failures become a message instead of an unhandled rejection. */
+  async guard(fn) {
+    try {
+      await fn();
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  report(error) {
+    if (this.engine?.fault) return;
+    this.toolbar.toast(explain(error));
+  }
+}
+
+const app = new App();
+installTestHook(app);
+app.ready.catch((error) => {
+  app.toolbar.fault(`quicksand could not start: ${error.message}`);
+});

@@ -1,0 +1,162 @@
+// WebGL2 renderer: the front frame (one palette index per cell) goes into an
+// R8UI texture straight from a view of wasm memory (no JS copy), the palette
+// into a 64×1 RGBA8 texture, and the fragment shader looks colours up with
+// texelFetch: exact, nearest-neighbour cells at any scale.
+
+import { BACKGROUND_RGB } from './config.js';
+
+const RGB_MAX = 255;
+const FULL_SCREEN_TRIANGLE_VERTICES = 3;
+const BYTES_PER_COLOUR = 4;
+
+const VERTEX_SHADER = `#version 300 es
+void main() {
+  // One triangle covering the viewport: (-1,-1), (3,-1), (-1,3).
+  vec2 corner = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+  gl_Position = vec4(corner * 2.0 - 1.0, 0.0, 1.0);
+}`;
+
+const FRAGMENT_SHADER = `#version 300 es
+precision highp float;
+precision highp int;
+precision highp usampler2D;
+uniform usampler2D u_cells;
+uniform sampler2D u_palette;
+uniform vec2 u_origin;   // the world's bottom-left corner in window pixels
+uniform float u_scale;   // window pixels per cell
+uniform ivec2 u_size;    // world size in cells
+out vec4 color;
+void main() {
+  ivec2 cell = ivec2(floor((gl_FragCoord.xy - u_origin) / u_scale));
+  cell = clamp(cell, ivec2(0), u_size - 1);
+  cell.y = u_size.y - 1 - cell.y; // frame rows run top to bottom
+  uint index = texelFetch(u_cells, cell, 0).r;
+  color = texelFetch(u_palette, ivec2(int(index), 0), 0);
+}`;
+
+function compile(gl, type, source) {
+  const shader = gl.createShader(type);
+  gl.shaderSource(shader, source);
+  gl.compileShader(shader);
+  if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) throw new Error(`shader: ${gl.getShaderInfoLog(shader)}`);
+  return shader;
+}
+
+function link(gl) {
+  const program = gl.createProgram();
+  gl.attachShader(program, compile(gl, gl.VERTEX_SHADER, VERTEX_SHADER));
+  gl.attachShader(program, compile(gl, gl.FRAGMENT_SHADER, FRAGMENT_SHADER));
+  gl.linkProgram(program);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`program: ${gl.getProgramInfoLog(program)}`);
+  return program;
+}
+
+function nearestTexture(gl) {
+  const texture = gl.createTexture();
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  // Integer textures are only complete with NEAREST filtering.
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return texture;
+}
+
+export class WebGLRenderer {
+  /** Returns null when the browser has no WebGL2 (the caller falls back). */
+  static create(canvas) {
+    const gl = canvas.getContext('webgl2', { antialias: false, alpha: false, depth: false, stencil: false, preserveDrawingBuffer: false });
+    if (!gl) return null;
+    try {
+      return new WebGLRenderer(canvas, gl);
+    } catch (error) {
+      console.warn(`quicksand: WebGL2 renderer unavailable: ${error.message}`);
+      return null;
+    }
+  }
+
+  constructor(canvas, gl) {
+    this.kind = 'webgl2';
+    this.canvas = canvas;
+    this.gl = gl;
+    this.onRestored = () => {};
+    this.setUp();
+    canvas.addEventListener('webglcontextlost', (event) => {
+      // Without preventDefault the browser never restores the context.
+      event.preventDefault();
+      this.width = 0;
+    });
+    canvas.addEventListener('webglcontextrestored', () => {
+      this.setUp();
+      this.onRestored();
+    });
+  }
+
+  /** Everything that lives in the GL context (again after a context loss). */
+  setUp() {
+    const gl = this.gl;
+    this.program = link(gl);
+    this.uniforms = Object.fromEntries(['u_cells', 'u_palette', 'u_origin', 'u_scale', 'u_size'].map((n) => [n, gl.getUniformLocation(this.program, n)]));
+    this.cells = nearestTexture(gl);
+    this.paletteTexture = nearestTexture(gl);
+    this.vertexArray = gl.createVertexArray();
+    this.width = 0;
+    this.height = 0;
+    // Some browsers refuse views of shared memory in WebGL; then (only then) copy.
+    this.copyShared = false;
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+  }
+
+  setWorld(width, height, palette) {
+    const gl = this.gl;
+    this.width = width;
+    this.height = height;
+    gl.deleteTexture(this.cells);
+    this.cells = nearestTexture(gl);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R8UI, width, height);
+    gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, palette.length / BYTES_PER_COLOUR, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, palette);
+  }
+
+  /** Uploads the front frame; `cells` is a view of wasm memory. */
+  upload(cells) {
+    const gl = this.gl;
+    if (!this.width) return;
+    gl.bindTexture(gl.TEXTURE_2D, this.cells);
+    if (!this.copyShared) {
+      try {
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells);
+        return;
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        this.copyShared = true;
+      }
+    }
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells.slice());
+  }
+
+  /** Draws the world into `rect` (canvas pixels, top-left origin). */
+  draw(rect) {
+    const gl = this.gl;
+    const { width: cw, height: ch } = this.canvas;
+    gl.viewport(0, 0, cw, ch);
+    gl.disable(gl.SCISSOR_TEST);
+    gl.clearColor(...BACKGROUND_RGB.map((c) => c / RGB_MAX), 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    if (!this.width || gl.isContextLost()) return;
+    const originY = ch - rect.y - rect.height;
+    gl.viewport(rect.x, originY, rect.width, rect.height);
+    gl.useProgram(this.program);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D, this.cells);
+    gl.activeTexture(gl.TEXTURE1);
+    gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
+    gl.uniform1i(this.uniforms.u_cells, 0);
+    gl.uniform1i(this.uniforms.u_palette, 1);
+    gl.uniform2f(this.uniforms.u_origin, rect.x, originY);
+    gl.uniform1f(this.uniforms.u_scale, rect.scale);
+    gl.uniform2i(this.uniforms.u_size, this.width, this.height);
+    gl.bindVertexArray(this.vertexArray);
+    gl.drawArrays(gl.TRIANGLES, 0, FULL_SCREEN_TRIANGLE_VERTICES);
+  }
+}

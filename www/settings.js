@@ -1,0 +1,46 @@
+// Where the page starts: URL parameters (for links and the tests) over
+// defaults that suit the device.
+//
+//   ?threads=N   workers, 1..navigator.hardwareConcurrency
+//   ?size=N      a square world of N cells (default: fits the viewport)
+//   ?scene=0..3  empty, active, mixed, settled
+//   ?seed=N      the world's seed (default: random)
+//   ?speed=1..4  steps per frame
+//   ?renderer=canvas   skip WebGL2 and use the Canvas2D fallback
+
+import { DEFAULT_SCENE, DEFAULT_SPEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEEDS, WORLD_PRESETS } from './config.js';
+
+/** Most threads the default picks; more can be chosen up to the core count. */
+const DEFAULT_THREADS_CAP = 8;
+const SEED_RANGE = 2 ** 31;
+/** Worlds are at most this many cells a side (docs/CELLS.md). */
+const MAX_SIDE = 4096;
+
+export function maxThreads() {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/** The largest preset that fits the stage's shorter side in device pixels. */
+function defaultWorldSize(stage) {
+  const side = Math.min(stage.clientWidth, stage.clientHeight) * (window.devicePixelRatio || 1);
+  const fitting = WORLD_PRESETS.filter((p) => p <= Math.min(side, DEFAULT_WORLD_CAP));
+  return fitting.length ? fitting[fitting.length - 1] : MIN_WORLD;
+}
+
+export function initialSettings(stage) {
+  const params = new URLSearchParams(location.search);
+  const int = (name, fallback, min, max) => {
+    const value = Number.parseInt(params.get(name) ?? '', 10);
+    return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+  };
+  // One core for the page itself, the rest step the world.
+  const defaultThreads = Math.min(DEFAULT_THREADS_CAP, Math.max(1, maxThreads() - 1));
+  return {
+    threads: int('threads', defaultThreads, 1, maxThreads()),
+    size: int('size', defaultWorldSize(stage), 1, MAX_SIDE),
+    scene: int('scene', DEFAULT_SCENE, SCENES[0].id, SCENES[SCENES.length - 1].id),
+    seed: int('seed', Math.floor(Math.random() * SEED_RANGE), 0, SEED_RANGE - 1),
+    speed: int('speed', DEFAULT_SPEED, SPEEDS[0], SPEEDS[SPEEDS.length - 1]),
+    renderer: params.get('renderer'),
+  };
+}
