@@ -2,11 +2,11 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use super::home_blocks::HomeBlocks;
 use super::phased_work::{PhasedWork, PHASES};
 use crate::runtime::barrier::Barrier;
 use crate::runtime::error::RuntimeError;
 use crate::runtime::futex::{Futex, ALL_WAITERS, FOREVER};
-use crate::runtime::work_counter::WorkCounter;
 
 /// Most workers one crew can have.
 pub const MAX_CREW_WORKERS: usize = 64;
@@ -23,7 +23,7 @@ enum Plan {
 /// Shared by every worker of one crew; lives in a static table.
 pub struct Crew {
     barrier: Barrier,
-    phase_counters: [WorkCounter; PHASES as usize],
+    phase_items: [HomeBlocks; PHASES as usize],
     /// Steps asked for; only ever increases (wrapping).
     requested: AtomicU32,
     /// Bumped by every request and by `stop`: idle workers sleep on it, so
@@ -55,7 +55,7 @@ impl Crew {
     pub const fn new() -> Self {
         Crew {
             barrier: Barrier::new(),
-            phase_counters: [const { WorkCounter::new() }; PHASES as usize],
+            phase_items: [const { HomeBlocks::new() }; PHASES as usize],
             requested: AtomicU32::new(0),
             wake: AtomicU32::new(0),
             completed: AtomicU32::new(0),
@@ -210,8 +210,9 @@ impl Crew {
 
     /// Leader action: start a step.
     fn begin<W: PhasedWork>(&self, work: &W) {
-        for counter in &self.phase_counters {
-            counter.reset();
+        let workers = self.workers();
+        for blocks in &self.phase_items {
+            blocks.reset(workers);
         }
         work.begin_step();
     }
@@ -249,11 +250,13 @@ impl Crew {
     ) -> Result<(), RuntimeError> {
         let mut after_step = Some(after_step);
         let mut done = 0u32;
+        let workers = self.workers();
         for phase in 0..PHASES {
-            let counter = &self.phase_counters[phase as usize];
+            let blocks = &self.phase_items[phase as usize];
             let len = work.phase_len(phase);
-            while let Some(item) = counter.claim_below(len) {
-                // SAFETY: the counter hands each item of this phase to exactly
+            let mut visited = 0;
+            while let Some(item) = blocks.claim(len, workers, worker, &mut visited) {
+                // SAFETY: the home blocks hand each item of this phase to exactly
                 // one caller; phases are separated by the barrier below; and
                 // `begin_step`/`end_step` run only as leader actions, while
                 // every other party is parked in the barrier.
