@@ -86,7 +86,7 @@ export class ThreadedEngine extends EngineBase {
       this.exports.qs_crew_stop(this.crew);
       await withTimeout(Promise.all(this.serving), STOP_TIMEOUT_MS, `the workers did not stop within ${STOP_TIMEOUT_MS} ms`);
       if (this.fault) throw this.fault;
-      // A stop counts as a request; the reset clears it so nothing reads as pending.
+      // The reset clears the stop flag (and the counters) so the crew can serve again.
       check('qs_crew_reset', this.exports.qs_crew_reset(this.crew, this.workerCount));
     } finally {
       this.serving = null;

@@ -226,3 +226,35 @@ fn world_exports_refuse_bad_input_without_touching_the_world() -> Result<()> {
     sim.paint((-10, 10), (10, 10), 2, i32::from(Material::Sand.id()))?;
     Ok(())
 }
+
+#[test]
+fn worlds_that_memory_cannot_hold_are_refused_and_the_others_keep_working() -> Result<()> {
+    const OUT_OF_MEMORY: i32 = -3;
+    const TABLE_FULL: i32 = -6;
+    const SIDE: i32 = 4096;
+    let module = SimModule::built(Variant::Release)?;
+    let mut sim = WasmSim::new(&module, 64, 64, 1)?;
+    sim.scene(Scene::Mixed)?;
+    let first_hash = sim.hash()?;
+    let main = sim.main();
+    let mut created = Vec::new();
+    let refusal = loop {
+        let code: i32 = main.call("qs_world_new", (SIDE, SIDE, 7))?;
+        if code < 0 {
+            break code;
+        }
+        created.push(code);
+        ensure!(created.len() < 64, "a 1 GiB memory should not hold 64 worlds of 4096²");
+    };
+    eprintln!("{} worlds of 4096² fit; the next was refused with {refusal}", created.len());
+    ensure!(refusal == OUT_OF_MEMORY || refusal == TABLE_FULL, "unexpected refusal {refusal}");
+    ensure!(!created.is_empty(), "at least one 4096² world must fit");
+    // Freeing one makes room again, in the same memory.
+    let freed = created[0];
+    ensure!(main.call::<i32, i32>("qs_world_free", freed)? == 0, "free");
+    let again: i32 = main.call("qs_world_new", (SIDE, SIDE, 8))?;
+    ensure!(again >= 0, "a freed world's memory was not reused: {again}");
+    ensure!(sim.hash()? == first_hash, "the small world changed while memory ran out");
+    sim.run(2, 5)?;
+    Ok(())
+}
