@@ -5,6 +5,7 @@
 //! native tests and the native benchmark engine link.
 #![cfg_attr(not(test), no_std)]
 
+pub mod abi;
 pub mod crew;
 #[cfg(target_arch = "wasm32")]
 mod exports;

@@ -17,9 +17,8 @@ pub struct ThreadSlot {
     pub tls_base: u32,
 }
 
-/// `CANARY_BYTES` in sim/src/runtime/thread_slot.rs: the checked build's
-/// stack limit sits this far above `stack_low`.
-pub const CANARY_BYTES: u32 = 1024;
+/// The checked build's stack limit sits this far above `stack_low`.
+pub const CANARY_BYTES: u32 = quicksand_sim::runtime::thread_slot::CANARY_BYTES as u32;
 
 pub struct SimInstance {
     pub store: Store<()>,
@@ -109,6 +108,20 @@ impl SimInstance {
         }
         self.call::<i32, ()>("__wasm_init_tls", slot.tls_base as i32)?;
         Ok(())
+    }
+
+    /// A `qs_probe_recurse` depth whose deepest frame lands `bytes_past_low`
+    /// below `slot`'s low end (negative: above it), measured from the
+    /// probe's own frame size. Call it on the instance attached to `slot`.
+    pub fn recursion_depth_reaching(&mut self, slot: &ThreadSlot, bytes_past_low: i64) -> Result<i32> {
+        let lowest_1 = self.call::<i32, i32>("qs_probe_recurse", 1)? as i64;
+        let lowest_2 = self.call::<i32, i32>("qs_probe_recurse", 2)? as i64;
+        let frame = lowest_1 - lowest_2;
+        if frame <= 0 {
+            bail!("frames do not grow down: {lowest_1:#x} {lowest_2:#x}");
+        }
+        let target = slot.stack_low as i64 - bytes_past_low;
+        Ok(((lowest_1 - target) / frame + 1) as i32)
     }
 
     /// Instantiates on `memory` and attaches to `slot` in one go.

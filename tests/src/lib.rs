@@ -6,6 +6,7 @@
 //! give every other OS thread its own `Store` and instance and attach it to a
 //! slot before any other call.
 
+pub mod calls;
 pub mod host;
 pub mod instance;
 pub mod join;

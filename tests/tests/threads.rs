@@ -10,6 +10,8 @@ use anyhow::{ensure, Context, Result};
 use quicksand_tests::memory_view::{read_u32, write_u32};
 use quicksand_tests::{join_all, spawn_named, SimInstance, SimModule, ThreadSlot, Variant};
 
+/// The gap `qs_thread_new` leaves below every stack's canary.
+const GUARD_BYTES: u32 = quicksand_sim::runtime::thread_slot::GUARD_BYTES as u32;
 /// Per-thread stack for these tests: small, so overflows are quick.
 const STACK_BYTES: u32 = 64 * 1024;
 /// Every in-wasm wait gives up after this, turning a deadlock into an error.
@@ -155,13 +157,14 @@ fn negative_control_clearing_the_linker_init_flag_does_reinitialize() -> Result<
 }
 
 /// Two adjacent thread stacks: `neighbour` first, so `overflowing` sits
-/// right above it and overflows down into it.
+/// right above it, one guard gap away, and overflows down towards it.
 fn adjacent_stacks(main: &mut SimInstance) -> Result<(ThreadSlot, ThreadSlot)> {
     let neighbour = main.create_thread(STACK_BYTES)?;
     let overflowing = main.create_thread(STACK_BYTES)?;
+    let gap = overflowing.stack_low.checked_sub(neighbour.stack_high);
     ensure!(
-        overflowing.stack_low >= neighbour.stack_high && overflowing.stack_low - neighbour.stack_high < 64,
-        "stacks are not adjacent: {neighbour:?} {overflowing:?}"
+        gap.is_some_and(|gap| (GUARD_BYTES..GUARD_BYTES + 64).contains(&gap)),
+        "stacks are not one guard gap apart: {neighbour:?} {overflowing:?}"
     );
     Ok((neighbour, overflowing))
 }
@@ -220,21 +223,9 @@ fn overflow_next_to_a_neighbour(
     })
 }
 
-/// A recursion depth whose deepest frame lands `bytes_past_low` below the
-/// stack's low end (negative: above it), measured from the probe's own
-/// frame size.
-fn depth_reaching(slot: &ThreadSlot, instance: &mut SimInstance, bytes_past_low: i64) -> Result<i32> {
-    let lowest_1 = instance.call::<i32, i32>("qs_probe_recurse", 1)? as i64;
-    let lowest_2 = instance.call::<i32, i32>("qs_probe_recurse", 2)? as i64;
-    let frame = lowest_1 - lowest_2;
-    ensure!(frame > 0, "frames do not grow down: {lowest_1:#x} {lowest_2:#x}");
-    let target = slot.stack_low as i64 - bytes_past_low;
-    Ok(((lowest_1 - target) / frame + 1) as i32)
-}
-
 #[test]
 fn checked_build_traps_on_overflow_before_touching_the_neighbour() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Checked, |slot, instance| depth_reaching(slot, instance, 16 * 1024))?;
+    let outcome = overflow_next_to_a_neighbour(Variant::Checked, |slot, instance| instance.recursion_depth_reaching(slot, 16 * 1024))?;
     let error = match outcome.recursion {
         Ok(lowest) => anyhow::bail!("overflow did not trap; reached {lowest:#x}"),
         Err(error) => format!("{error:#}"),
@@ -248,7 +239,7 @@ fn checked_build_traps_on_overflow_before_touching_the_neighbour() -> Result<()>
 
 #[test]
 fn release_build_canary_reports_a_small_overflow() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| depth_reaching(slot, instance, 0))?;
+    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| instance.recursion_depth_reaching(slot, 0))?;
     let lowest = outcome.recursion? as u32;
     let low = outcome.overflowing.stack_low;
     ensure!(lowest >= low && lowest < low + 1024, "recursion reached {lowest:#x}, wanted the canary above {low:#x}");
@@ -258,12 +249,26 @@ fn release_build_canary_reports_a_small_overflow() -> Result<()> {
 }
 
 #[test]
-fn negative_control_a_deep_unchecked_overflow_clobbers_the_neighbour() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| depth_reaching(slot, instance, 12 * 1024))?;
+fn release_build_guard_gap_absorbs_an_overflow_past_the_canary() -> Result<()> {
+    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| instance.recursion_depth_reaching(slot, 12 * 1024))?;
     outcome.recursion?;
-    eprintln!("unchecked 12 KiB overflow: neighbour lost {} of 1024 words", outcome.neighbour_clobbered);
     ensure!(outcome.overflowing_canary_intact == 0, "canary should be gone");
-    ensure!(outcome.neighbour_clobbered > 0, "expected the unchecked overflow to reach the neighbour's pattern");
+    ensure!(
+        outcome.neighbour_clobbered == 0 && outcome.neighbour_canary_intact == 1,
+        "a 12 KiB overflow crossed the {GUARD_BYTES}-byte guard gap: neighbour lost {} words",
+        outcome.neighbour_clobbered
+    );
+    Ok(())
+}
+
+#[test]
+fn negative_control_an_overflow_deeper_than_the_guard_gap_clobbers_the_neighbour() -> Result<()> {
+    let past_guard = i64::from(GUARD_BYTES) + 12 * 1024;
+    let outcome = overflow_next_to_a_neighbour(Variant::Release, move |slot, instance| instance.recursion_depth_reaching(slot, past_guard))?;
+    outcome.recursion?;
+    eprintln!("unchecked overflow 12 KiB past the guard: neighbour lost {} of 1024 words", outcome.neighbour_clobbered);
+    ensure!(outcome.overflowing_canary_intact == 0, "canary should be gone");
+    ensure!(outcome.neighbour_clobbered > 0, "expected the overflow to reach the neighbour's pattern");
     Ok(())
 }
 

@@ -2,11 +2,14 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use core::sync::atomic::AtomicUsize;
+
 use super::home_blocks::HomeBlocks;
 use super::phased_work::{PhasedWork, PHASES};
 use crate::runtime::barrier::Barrier;
 use crate::runtime::error::RuntimeError;
 use crate::runtime::futex::{Futex, ALL_WAITERS, FOREVER};
+use crate::runtime::thread_slot;
 
 /// Most workers one crew can have.
 pub const MAX_CREW_WORKERS: usize = 64;
@@ -24,8 +27,15 @@ enum Plan {
 pub struct Crew {
     barrier: Barrier,
     phase_items: [HomeBlocks; PHASES as usize],
-    /// Steps asked for; only ever increases (wrapping).
-    requested: AtomicU32,
+    /// Steps asked for and not started. Requests add, the leader takes one
+    /// per step, a cancel takes all: each a single atomic operation on this
+    /// one word, so no interleaving can make the count wrap.
+    unstarted: AtomicU32,
+    /// Steps started and not finished: 1 during a served step, the rest of
+    /// the batch during `run_steps`. Set before a step is taken from
+    /// `unstarted` and cleared after it ends, so `pending_steps` never
+    /// reads 0 while a step runs.
+    running: AtomicU32,
     /// Bumped by every request and by `stop`: idle workers sleep on it, so
     /// a stop can wake them without counting as a requested step.
     wake: AtomicU32,
@@ -33,8 +43,14 @@ pub struct Crew {
     completed: AtomicU32,
     stop: AtomicU32,
     plan: AtomicU32,
-    /// The `requested` value the idle decision was based on.
+    /// The `wake` value the idle decision was based on.
     idle_seen: AtomicU32,
+    /// Set by a leader that found a worker's canary damaged: every worker
+    /// returns `StackOverflow`, and the crew refuses to step until `reset`.
+    faulted: AtomicU32,
+    /// `stack_low` of each worker's stack (0: not watched), recorded as it
+    /// enters; the leader checks these canaries at the end of every step.
+    watched_stacks: [AtomicUsize; MAX_CREW_WORKERS],
     /// Items each worker has updated (wrapping): the page's busy bars.
     items_done: [AtomicU32; MAX_CREW_WORKERS],
     /// Workers inside `run_steps` or `serve` right now.
@@ -56,12 +72,15 @@ impl Crew {
         Crew {
             barrier: Barrier::new(),
             phase_items: [const { HomeBlocks::new() }; PHASES as usize],
-            requested: AtomicU32::new(0),
+            unstarted: AtomicU32::new(0),
+            running: AtomicU32::new(0),
             wake: AtomicU32::new(0),
             completed: AtomicU32::new(0),
             stop: AtomicU32::new(0),
             plan: AtomicU32::new(Plan::Idle as u32),
             idle_seen: AtomicU32::new(0),
+            faulted: AtomicU32::new(0),
+            watched_stacks: [const { AtomicUsize::new(0) }; MAX_CREW_WORKERS],
             items_done: [const { AtomicU32::new(0) }; MAX_CREW_WORKERS],
             inside: AtomicU32::new(0),
         }
@@ -79,8 +98,13 @@ impl Crew {
         for count in &self.items_done {
             count.store(0, Ordering::Relaxed);
         }
+        for stack in &self.watched_stacks {
+            stack.store(0, Ordering::Relaxed);
+        }
         self.barrier.reset(workers)?;
-        self.requested.store(0, Ordering::Relaxed);
+        self.unstarted.store(0, Ordering::Relaxed);
+        self.running.store(0, Ordering::Relaxed);
+        self.faulted.store(0, Ordering::Relaxed);
         self.completed.store(0, Ordering::Relaxed);
         self.stop.store(0, Ordering::Relaxed);
         self.wake.store(0, Ordering::Relaxed);
@@ -95,7 +119,8 @@ impl Crew {
     /// Asks the serving workers for `steps` more steps. Never blocks: safe
     /// on the browser's main thread.
     pub fn request_steps<F: Futex>(&self, futex: &F, steps: u32) {
-        self.requested.fetch_add(steps, Ordering::AcqRel);
+        // Saturate: a host that asks for more than 2³² steps gets 2³²−1.
+        let _ = self.unstarted.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_add(steps)));
         self.wake.fetch_add(1, Ordering::AcqRel);
         futex.notify(&self.wake, ALL_WAITERS);
     }
@@ -103,7 +128,7 @@ impl Crew {
     /// Steps requested but not started are dropped; a step in progress
     /// finishes. Never blocks.
     pub fn cancel_pending(&self) {
-        self.requested.store(self.completed.load(Ordering::Acquire), Ordering::Release);
+        self.unstarted.store(0, Ordering::Release);
     }
 
     /// Steps finished since the crew was armed (wrapping).
@@ -111,9 +136,32 @@ impl Crew {
         self.completed.load(Ordering::Acquire)
     }
 
-    /// Steps requested and not yet finished.
+    /// Steps requested or running and not yet finished.
     pub fn pending_steps(&self) -> u32 {
-        self.requested.load(Ordering::Acquire).wrapping_sub(self.completed_steps())
+        // Read `unstarted` first: a step moves from it to `running` by
+        // setting `running` before taking from `unstarted`, so one of the
+        // two reads sees it.
+        let unstarted = self.unstarted.load(Ordering::Acquire);
+        unstarted.saturating_add(self.running.load(Ordering::Acquire))
+    }
+
+    /// Whether the crew found a damaged canary and stopped stepping.
+    pub fn is_faulted(&self) -> bool {
+        self.faulted.load(Ordering::Acquire) != 0
+    }
+
+    /// Makes the crew check the canary of the stack at `stack_low` at the
+    /// end of every step while `worker` is inside it (0: check nothing).
+    ///
+    /// # Safety
+    /// A non-zero `stack_low` must be the `stack_low` of a thread block made
+    /// by `qs_thread_new` (4-aligned, at least `CANARY_BYTES` readable and
+    /// never freed), or of a buffer with that property that outlives every
+    /// step of this crew until the next `reset` or `watch_stack`.
+    pub unsafe fn watch_stack(&self, worker: u32, stack_low: usize) -> Result<(), RuntimeError> {
+        self.check_worker(worker)?;
+        self.watched_stacks[worker as usize].store(stack_low, Ordering::Release);
+        Ok(())
     }
 
     /// Tells serving workers to return. Never blocks.
@@ -125,8 +173,12 @@ impl Crew {
         futex.notify(&self.wake, ALL_WAITERS);
     }
 
-    /// Items worker `worker` has updated so far (wrapping), if it exists.
+    /// Items worker `worker` has updated so far (wrapping), if the crew
+    /// has that worker.
     pub fn items_done(&self, worker: u32) -> Option<u32> {
+        if worker >= self.workers() {
+            return None;
+        }
         self.items_done.get(worker as usize).map(|count| count.load(Ordering::Relaxed))
     }
 
@@ -141,24 +193,26 @@ impl Crew {
         timeout_ms: i32,
     ) -> Result<(), RuntimeError> {
         self.check_worker(worker)?;
+        self.check_not_faulted()?;
         if steps == 0 {
             return Ok(());
         }
         let _inside = self.enter();
-        // Count the batch as requested, so `pending_steps` says "busy"
-        // until its last step is done.
+        // Count the batch as running, so `pending_steps` says "busy" until
+        // its last step is done; a cancel does not touch it.
         self.barrier.wait_and_lead(futex, timeout_ms, || {
-            self.requested.fetch_add(steps, Ordering::AcqRel);
+            self.running.store(steps, Ordering::Release);
             self.begin(work);
         })?;
         for step in 0..steps {
             let more = step + 1 < steps;
             self.step_phases(work, futex, worker, timeout_ms, || {
                 self.end(work);
-                if more {
+                if more && !self.is_faulted() {
                     self.begin(work);
                 }
             })?;
+            self.check_not_faulted()?;
         }
         Ok(())
     }
@@ -173,6 +227,7 @@ impl Crew {
         timeout_ms: i32,
     ) -> Result<(), RuntimeError> {
         self.check_worker(worker)?;
+        self.check_not_faulted()?;
         let _inside = self.enter();
         loop {
             // The leader decides for everyone, so no two workers can see a
@@ -182,6 +237,7 @@ impl Crew {
                 plan if plan == Plan::Stop as u32 => return Ok(()),
                 plan if plan == Plan::Step as u32 => {
                     self.step_phases(work, futex, worker, timeout_ms, || self.end(work))?;
+                    self.check_not_faulted()?;
                 }
                 _ => {
                     let seen = self.idle_seen.load(Ordering::Acquire);
@@ -208,6 +264,23 @@ impl Crew {
         Ok(())
     }
 
+    fn check_not_faulted(&self) -> Result<(), RuntimeError> {
+        if self.is_faulted() {
+            return Err(RuntimeError::StackOverflow);
+        }
+        Ok(())
+    }
+
+    /// Whether every watched stack's canary is intact.
+    fn watched_canaries_intact(&self) -> bool {
+        self.watched_stacks[..self.workers() as usize].iter().all(|stack| {
+            let low = stack.load(Ordering::Acquire);
+            // SAFETY: `watch_stack`'s contract: a non-zero address starts a
+            // readable, 4-aligned canary that outlives this crew's steps.
+            low == 0 || unsafe { thread_slot::canary_intact(low) }
+        })
+    }
+
     /// Leader action: start a step.
     fn begin<W: PhasedWork>(&self, work: &W) {
         let workers = self.workers();
@@ -217,17 +290,37 @@ impl Crew {
         work.begin_step();
     }
 
-    /// Leader action: finish a step.
+    /// Leader action: finish a step. A damaged canary faults the crew:
+    /// whatever the overflow wrote may be anywhere below that stack, so no
+    /// further step may run on this memory.
     fn end<W: PhasedWork>(&self, work: &W) {
         work.end_step();
         self.completed.fetch_add(1, Ordering::AcqRel);
+        if !self.watched_canaries_intact() {
+            self.faulted.store(1, Ordering::Release);
+            self.unstarted.store(0, Ordering::Release);
+            self.running.store(0, Ordering::Release);
+        } else {
+            // `run_steps` counts its batch down; a served step sets 1.
+            let _ = self.running.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_sub(1)));
+        }
+    }
+
+    /// Takes one unstarted step, marking it running first (see `running`).
+    fn take_step(&self) -> bool {
+        self.running.store(1, Ordering::Release);
+        let taken = self.unstarted.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok();
+        if !taken {
+            self.running.store(0, Ordering::Release);
+        }
+        taken
     }
 
     /// Leader action of `serve`'s decision barrier.
     fn decide<W: PhasedWork>(&self, work: &W) {
         let plan = if self.stop.load(Ordering::Acquire) != 0 {
             Plan::Stop
-        } else if self.pending_steps() != 0 {
+        } else if self.take_step() {
             self.begin(work);
             Plan::Step
         } else {
@@ -400,5 +493,163 @@ mod tests {
         let work = ledger();
         assert_eq!(crew.run_steps(&*work, &SpinFutex, 2, 1, 10), Err(RuntimeError::InvalidArgument));
         assert_eq!(crew.items_done(MAX_CREW_WORKERS as u32), None);
+    }
+
+    /// Work whose first item of every step waits for `gate`, so a test can
+    /// act while a step is running.
+    struct GatedWork {
+        gate: AtomicU32,
+        started: AtomicU32,
+    }
+
+    impl PhasedWork for GatedWork {
+        fn begin_step(&self) {}
+        fn phase_len(&self, _phase: u32) -> u32 {
+            1
+        }
+        unsafe fn update_phase_item(&self, phase: u32, _item: u32) {
+            if phase == 0 {
+                self.started.fetch_add(1, Ordering::SeqCst);
+                while self.gate.load(Ordering::SeqCst) == 0 {
+                    std::thread::yield_now();
+                }
+            }
+        }
+        fn end_step(&self) {}
+    }
+
+    fn wait_until(what: &str, condition: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !condition() {
+            assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn cancelling_during_a_served_step_drops_only_unstarted_steps() {
+        let crew = Arc::new(Crew::new());
+        crew.reset(1).unwrap();
+        let work = Arc::new(GatedWork { gate: AtomicU32::new(0), started: AtomicU32::new(0) });
+        let server = {
+            let (crew, work) = (crew.clone(), work.clone());
+            std::thread::spawn(move || crew.serve(&*work, &SpinFutex, 0, 5_000))
+        };
+        crew.request_steps(&SpinFutex, 5);
+        wait_until("the first step runs", || work.started.load(Ordering::SeqCst) == 1);
+        assert_eq!(crew.pending_steps(), 5);
+        crew.cancel_pending();
+        assert_eq!(crew.pending_steps(), 1, "the running step is still pending");
+        work.gate.store(1, Ordering::SeqCst);
+        wait_until("the running step ends", || crew.completed_steps() == 1);
+        wait_until("nothing is pending", || crew.pending_steps() == 0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(crew.completed_steps(), 1, "no step ran after the cancel");
+        assert_eq!(crew.pending_steps(), 0, "the count never wraps");
+        crew.stop(&SpinFutex);
+        server.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_cancel_during_a_batch_leaves_the_batch_alone_and_nothing_stuck() {
+        let crew = Arc::new(Crew::new());
+        crew.reset(1).unwrap();
+        let work = Arc::new(GatedWork { gate: AtomicU32::new(0), started: AtomicU32::new(0) });
+        let batch = {
+            let (crew, work) = (crew.clone(), work.clone());
+            std::thread::spawn(move || crew.run_steps(&*work, &SpinFutex, 0, 3, 5_000))
+        };
+        wait_until("the batch runs", || work.started.load(Ordering::SeqCst) == 1);
+        assert_eq!(crew.pending_steps(), 3);
+        crew.cancel_pending();
+        assert_eq!(crew.pending_steps(), 3, "a batch is not cancellable");
+        work.gate.store(1, Ordering::SeqCst);
+        batch.join().unwrap().unwrap();
+        assert_eq!(crew.completed_steps(), 3);
+        assert_eq!(crew.pending_steps(), 0, "not stuck after the batch");
+    }
+
+    /// A stack-like buffer with a canary at its low end.
+    fn canary_buffer() -> Vec<u32> {
+        let buffer = vec![0u32; thread_slot::CANARY_BYTES / 4 + 16];
+        // SAFETY: the buffer is live, 4-aligned and longer than the canary.
+        unsafe { thread_slot::write_canary(buffer.as_ptr() as usize) };
+        buffer
+    }
+
+    /// Damages the canary at `low` when step `at_step` begins.
+    struct Overflowing {
+        inner: Arc<Ledger>,
+        low: usize,
+        at_step: u64,
+    }
+
+    impl PhasedWork for Overflowing {
+        fn begin_step(&self) {
+            if self.inner.step.load(Ordering::SeqCst) == self.at_step {
+                // SAFETY: `low` is the canary of a live buffer the test owns;
+                // an atomic store is what a racing overflow would look like.
+                unsafe { (*(self.low as *const AtomicU32).add(thread_slot::CANARY_BYTES / 4 - 1)).store(0, Ordering::SeqCst) };
+            }
+            self.inner.begin_step();
+        }
+        fn phase_len(&self, phase: u32) -> u32 {
+            self.inner.phase_len(phase)
+        }
+        unsafe fn update_phase_item(&self, phase: u32, item: u32) {
+            // SAFETY: forwarded under the caller's contract.
+            unsafe { self.inner.update_phase_item(phase, item) }
+        }
+        fn end_step(&self) {
+            self.inner.end_step();
+        }
+    }
+
+    fn run_watched(crew: &Arc<Crew>, work: &Arc<Overflowing>, workers: u32, steps: u32) -> Vec<Result<(), RuntimeError>> {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (crew, work) = (crew.clone(), work.clone());
+                std::thread::spawn(move || crew.run_steps(&*work, &SpinFutex, worker, steps, 5_000))
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_damaged_canary_faults_every_worker_at_the_end_of_that_step() {
+        const WORKERS: u32 = 3;
+        for (at_step, expect_fault) in [(2, true), (u64::MAX, false)] {
+            let buffer = canary_buffer();
+            let crew = Arc::new(Crew::new());
+            crew.reset(WORKERS).unwrap();
+            // SAFETY: `buffer` holds a canary and outlives every step below.
+            unsafe { crew.watch_stack(1, buffer.as_ptr() as usize) }.unwrap();
+            let work = Arc::new(Overflowing { inner: ledger(), low: buffer.as_ptr() as usize, at_step });
+            let results = run_watched(&crew, &work, WORKERS, 6);
+            if expect_fault {
+                assert!(results.iter().all(|r| *r == Err(RuntimeError::StackOverflow)), "{results:?}");
+                assert!(crew.is_faulted());
+                assert_eq!(crew.completed_steps(), 3, "the damaging step ends, no later one starts");
+                assert_eq!(crew.pending_steps(), 0, "a faulted crew is not busy");
+                let again = run_watched(&crew, &work, WORKERS, 1);
+                assert!(again.iter().all(|r| *r == Err(RuntimeError::StackOverflow)), "stays faulted");
+                crew.reset(WORKERS).unwrap();
+                assert!(!crew.is_faulted(), "reset clears the fault and the watch");
+                assert!(run_watched(&crew, &work, WORKERS, 1).iter().all(Result::is_ok));
+            } else {
+                assert!(results.iter().all(Result::is_ok), "negative control: {results:?}");
+                assert_eq!(crew.completed_steps(), 6);
+            }
+            drop(buffer);
+        }
+    }
+
+    #[test]
+    fn items_done_refuses_workers_past_the_crew() {
+        let crew = Crew::new();
+        crew.reset(1).unwrap();
+        assert_eq!(crew.items_done(0), Some(0));
+        assert_eq!(crew.items_done(1), None);
+        assert_eq!(crew.items_done(63), None);
     }
 }

@@ -6,7 +6,7 @@
 use core::hint::black_box;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use crate::runtime::error::RuntimeError;
+use crate::abi::ErrorCode;
 use crate::runtime::futex::HostFutex;
 use crate::runtime::registry::{BARRIERS, COUNTERS};
 
@@ -39,10 +39,10 @@ fn pattern(seed: u32, index: usize) -> u32 {
 #[no_mangle]
 pub extern "C" fn qs_probe_stack_hold(barrier: i32, seed: i32, waits_before_check: i32, timeout_ms: i32) -> i32 {
     let Ok(barrier) = BARRIERS.get(barrier) else {
-        return RuntimeError::InvalidArgument.code();
+        return ErrorCode::InvalidArgument.code();
     };
     if !(1..=MAX_WAITS_BEFORE_CHECK).contains(&waits_before_check) {
-        return RuntimeError::InvalidArgument.code();
+        return ErrorCode::InvalidArgument.code();
     }
     let seed = seed as u32;
     let mut held = [0u32; HOLD_WORDS];
@@ -54,7 +54,7 @@ pub extern "C" fn qs_probe_stack_hold(barrier: i32, seed: i32, waits_before_chec
     let held = black_box(&mut held);
     for _ in 0..waits_before_check {
         if let Err(error) = barrier.wait(&HostFutex, timeout_ms) {
-            return error.code();
+            return ErrorCode::from(error).code();
         }
     }
     let clobbered = (0..HOLD_WORDS)
@@ -63,7 +63,7 @@ pub extern "C" fn qs_probe_stack_hold(barrier: i32, seed: i32, waits_before_chec
         .filter(|&index| unsafe { core::ptr::read_volatile(&held[index]) } != pattern(seed, index))
         .count();
     if let Err(error) = barrier.wait(&HostFutex, timeout_ms) {
-        return error.code();
+        return ErrorCode::from(error).code();
     }
     clobbered as i32
 }
@@ -125,7 +125,7 @@ pub extern "C" fn qs_probe_panic(fail: i32) -> i32 {
 #[no_mangle]
 pub extern "C" fn qs_probe_barrier_rounds(barrier: i32, counter: i32, rounds: i32, timeout_ms: i32) -> i32 {
     let (Ok(barrier), Ok(counter)) = (BARRIERS.get(barrier), COUNTERS.get(counter)) else {
-        return RuntimeError::InvalidArgument.code();
+        return ErrorCode::InvalidArgument.code();
     };
     let parties = barrier.parties();
     let mut short_rounds = 0;
@@ -138,11 +138,11 @@ pub extern "C" fn qs_probe_barrier_rounds(barrier: i32, counter: i32, rounds: i3
                 }
             }
             Ok(_) => {}
-            Err(error) => return error.code(),
+            Err(error) => return ErrorCode::from(error).code(),
         }
         // A second rendezvous keeps round r+1's bumps out of round r's check.
         if let Err(error) = barrier.wait(&HostFutex, timeout_ms) {
-            return error.code();
+            return ErrorCode::from(error).code();
         }
     }
     short_rounds

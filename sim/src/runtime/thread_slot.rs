@@ -3,13 +3,16 @@
 //! Layout of the block `qs_thread_new` allocates (addresses grow →):
 //!
 //! ```text
-//! stack_low                                   stack_high  tls_base
-//! | canary (CANARY_BYTES) | stack, grows ←          |pad| TLS block |
+//! base                 stack_low                                 stack_high  tls_base
+//! | guard (GUARD_BYTES) | canary (CANARY_BYTES) | stack, grows ←       |pad| TLS block |
 //! ```
 //!
-//! An overflow runs down into the canary first. The checked build traps
-//! before it gets there (`__set_stack_limits(stack_high, stack_low +
-//! CANARY_BYTES)`); the release build finds the damaged canary afterwards.
+//! An overflow runs down into the canary first, then into the guard gap,
+//! which belongs to nobody, before it can reach the block below (another
+//! thread's TLS and stack top, or a world). The checked build traps before
+//! it reaches the canary (`__set_stack_limits(stack_high, stack_low +
+//! CANARY_BYTES)`); in the release build a crew checks its workers'
+//! canaries at the end of every step and faults (`crew::team`).
 
 use core::mem::{offset_of, size_of};
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -18,6 +21,9 @@ use super::error::RuntimeError;
 
 /// Bytes at the low end of every stack that hold the canary pattern.
 pub const CANARY_BYTES: usize = 1024;
+/// Unused bytes below every thread's canary, so that an overflow of up to
+/// this much past the canary lands in no other object. One wasm page.
+pub const GUARD_BYTES: usize = 64 * 1024;
 /// The wasm C ABI keeps `__stack_pointer` 16-byte aligned.
 pub const STACK_ALIGN: usize = 16;
 /// Smallest stack `qs_thread_new` accepts (the canary must leave room).
@@ -42,7 +48,7 @@ pub struct ThreadSlot {
     pub stack_high: AtomicU32,
     /// The block to pass to `__wasm_init_tls`.
     pub tls_base: AtomicU32,
-    /// The thread's handle, counted from 0 in creation order.
+    /// The thread's handle (docs/ABI.md "Handles").
     pub index: AtomicU32,
 }
 
@@ -106,16 +112,17 @@ pub fn block_request(stack_bytes: usize, tls_size: usize, tls_align: usize) -> R
     // The TLS block starts at the first `align` boundary at or above the
     // stack top; `stack_bytes` is a multiple of 16 and the block is
     // `align`-aligned, so at most `align - STACK_ALIGN` bytes of padding.
-    let size = stack_bytes + (align - STACK_ALIGN) + tls_size.max(1);
+    let size = GUARD_BYTES + stack_bytes + (align - STACK_ALIGN) + tls_size.max(1);
     Ok(ThreadBlockRequest { size, align })
 }
 
 /// Lays a thread out in a block at `base` allocated for `request`.
 pub fn plan(base: usize, stack_bytes: usize, tls_align: usize) -> ThreadLayout {
-    let stack_high = base + stack_bytes;
+    let stack_low = base + GUARD_BYTES;
+    let stack_high = stack_low + stack_bytes;
     let align = tls_align.max(1);
     let tls_base = stack_high.next_multiple_of(align);
-    ThreadLayout { stack_low: base, stack_high, tls_base }
+    ThreadLayout { stack_low, stack_high, tls_base }
 }
 
 fn canary_word(index: usize) -> u32 {
@@ -174,6 +181,7 @@ mod tests {
             let base = 1 << 20; // any address aligned to request.align
             let layout = plan(base, MIN_STACK_BYTES, align);
             assert_eq!(layout.stack_high - layout.stack_low, MIN_STACK_BYTES);
+            assert_eq!(layout.stack_low - base, GUARD_BYTES, "the guard gap lies below the canary");
             assert_eq!(layout.tls_base % align, 0);
             assert!(layout.tls_base + 100 <= base + request.size, "align {align}");
         }

@@ -5,7 +5,6 @@
 //! foreign file leaves the world exactly as it was.
 
 use super::dirty::Rect;
-use super::error::SimError;
 use super::hash::WordHasher;
 use super::world::World;
 
@@ -30,7 +29,7 @@ mod offset {
     pub const STEP: usize = 24;
 }
 
-/// Why a load was refused. Each maps to a `SimError` code at the export.
+/// Why a load was refused. `abi::code` gives each its export code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotError {
     /// Not a quicksand save at all (magic), or cut short.
@@ -43,19 +42,6 @@ pub enum SnapshotError {
     Corrupt,
     /// The output buffer is too small.
     BufferTooSmall,
-}
-
-impl SnapshotError {
-    /// The negative code an export returns (docs/ABI.md).
-    pub const fn code(self) -> i32 {
-        match self {
-            SnapshotError::NotASave => -20,
-            SnapshotError::UnsupportedVersion => -21,
-            SnapshotError::SizeMismatch => -22,
-            SnapshotError::Corrupt => -23,
-            SnapshotError::BufferTooSmall => SimError::OutOfMemory.code(),
-        }
-    }
 }
 
 fn checksum(bytes: &[u8]) -> u64 {
