@@ -28,10 +28,11 @@ Exit status:
 /// Validates the module against the WebAssembly spec (with threads, bulk
 /// memory, SIMD, reference types, ...), then checks the ABI rules: a shared,
 /// imported env.memory with a bounded maximum, passive data segments only,
-/// no start function but __wasm_init_memory, the exports the host relies on,
-/// and only the documented, numeric imports. Prints the memory layout, the
-/// sections, imports and exports, each violation with its offset and usual
-/// fix, and a one-line verdict.
+/// no start function but __wasm_init_memory, every export of the contract
+/// with its exact type (the linker's and every qs_* function), no qs_*
+/// export the contract lacks, and only the documented, numeric imports.
+/// Prints the memory layout, the sections, imports and exports, each
+/// violation with its offset and usual fix, and a one-line verdict.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES_AND_EXIT_STATUS, after_long_help = long_help())]
 pub struct ValidateArgs {

@@ -1,11 +1,15 @@
 //! Runs the built `quicksand-tools` binary and checks its exit status and
-//! output for a valid module, an invalid one, and unreadable files.
+//! output for a valid module, an invalid one, unreadable files, and the real
+//! builds in `www/pkg/` (skipped when they are not built, unless
+//! `QS_REQUIRE_BUILT_MODULES=1`).
 
-mod common;
+mod fixtures;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
+
+use quicksand_tools::abi::contract::{DefinedBy, EXPORTS, SIM_EXPORT_PREFIX};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_quicksand-tools");
 const EXIT_VALID: i32 = 0;
@@ -43,7 +47,7 @@ fn json(output: &Output) -> serde_json::Value {
 
 #[test]
 fn valid_module_exits_0() {
-    let path = common::write_fixture_module("valid");
+    let path = fixtures::write_fixture_module("valid");
     let output = validate(&path, &[]);
     assert_eq!(
         output.status.code(),
@@ -64,7 +68,7 @@ fn valid_module_exits_0() {
 
 #[test]
 fn invalid_module_exits_1() {
-    let path = common::write_fixture_module("memory_not_shared");
+    let path = fixtures::write_fixture_module("memory_not_shared");
     let output = validate(&path, &[]);
     assert_eq!(
         output.status.code(),
@@ -87,7 +91,7 @@ fn invalid_module_exits_1() {
 
 #[test]
 fn max_pages_flag_changes_the_limit() {
-    let path = common::write_fixture_module("max_over_limit");
+    let path = fixtures::write_fixture_module("max_over_limit");
     assert_eq!(validate(&path, &[]).status.code(), Some(EXIT_VIOLATES_ABI));
     let output = validate(&path, &["--max-pages", "32768"]);
     assert_eq!(
@@ -115,7 +119,7 @@ fn missing_file_exits_2() {
 
 #[test]
 fn truncated_module_exits_2_with_offset() {
-    let valid = common::write_fixture_module("valid");
+    let valid = fixtures::write_fixture_module("valid");
     let bytes = match fs::read(&valid) {
         Ok(bytes) => bytes,
         Err(error) => panic!("cannot read {}: {error}", valid.display()),
@@ -144,4 +148,97 @@ fn help_documents_exit_status() {
 #[test]
 fn usage_error_exits_2() {
     assert_eq!(run(&["validate"]).status.code(), Some(EXIT_UNREADABLE));
+}
+
+/// The violations in a JSON report, as (rule, message).
+fn violations(report: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+    report["violations"]
+        .as_array()
+        .map(|violations| {
+            violations
+                .iter()
+                .map(|v| (text(&v["rule"]), text(&v["message"])))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn built_threaded_modules_follow_the_abi() {
+    for file in ["sim.wasm", "sim-checked.wasm"] {
+        let Some((path, _)) = fixtures::built_module(file) else {
+            continue;
+        };
+        let output = validate(&path, &["--json"]);
+        let report = json(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(EXIT_VALID),
+            "{file} breaks the ABI: {:#?}",
+            violations(&report)
+        );
+        assert_eq!(report["valid"], true);
+        let exported = report["exports"].as_array().map_or(0, |exports| {
+            exports
+                .iter()
+                .filter(|export| {
+                    export["name"]
+                        .as_str()
+                        .is_some_and(|name| name.starts_with(SIM_EXPORT_PREFIX))
+                })
+                .count()
+        });
+        let required = EXPORTS
+            .iter()
+            .filter(|export| export.defined_by == DefinedBy::Sim && export.is_required())
+            .count();
+        assert!(
+            exported >= required,
+            "{file} exports {exported} qs_* functions, the contract requires {required}"
+        );
+    }
+}
+
+/// The single-threaded fallback breaks the thread ABI on purpose (its
+/// memory is not shared, so wasm-ld defines no TLS symbols), but its `qs_*`
+/// exports must still be exactly the contract's.
+#[test]
+fn built_fallback_module_has_the_contract_exports() {
+    let Some((path, _)) = fixtures::built_module("sim-st.wasm") else {
+        return;
+    };
+    let output = validate(&path, &["--json"]);
+    assert_eq!(output.status.code(), Some(EXIT_VIOLATES_ABI));
+    let report = json(&output);
+    let all = violations(&report);
+    let about_sim_exports: Vec<&(String, String)> = all
+        .iter()
+        .filter(|(rule, message)| {
+            ["missing-export", "export-wrong-type", "unknown-export"].contains(&rule.as_str())
+                && message.contains(SIM_EXPORT_PREFIX)
+        })
+        .collect();
+    assert!(
+        about_sim_exports.is_empty(),
+        "sim-st.wasm disagrees with the contract: {about_sim_exports:#?}"
+    );
+    assert!(
+        all.iter().any(|(rule, _)| rule == "memory-not-shared"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_wrong_qs_signature_exits_1_naming_both_types() {
+    let path = fixtures::write_fixture_module("world_hash_i32");
+    let output = validate(&path, &[]);
+    assert_eq!(output.status.code(), Some(EXIT_VIOLATES_ABI));
+    let report = stdout(&output);
+    assert!(
+        report.contains("[export-wrong-type] at 0x")
+            && report
+                .contains("qs_world_hash must be a function (i32) -> i64, found func (i32) -> i32"),
+        "{report}"
+    );
 }

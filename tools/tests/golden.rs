@@ -1,6 +1,8 @@
 //! Golden tests: every fixture in `tests/fixtures/NAME.wat` is compiled and
 //! checked; the text report must equal `NAME.expected` and the JSON report
-//! `NAME.expected.json`.
+//! `NAME.expected.json`. A fixture's `;; @contract-exports` line stands for
+//! a stub of every `qs_*` function the contract requires (`fixtures/mod.rs`),
+//! so a change to the contract changes the expected files too.
 //!
 //! After an intended change to the reports, regenerate the expected files
 //! with
@@ -9,13 +11,14 @@
 //!
 //! and review the diff before committing it.
 
-mod common;
+mod fixtures;
 
 use std::collections::BTreeSet;
 use std::env;
 use std::fs;
 use std::path::Path;
 
+use quicksand_tools::abi::contract::{self, DefinedBy};
 use quicksand_tools::abi::{self, json, text, Limits, Outcome};
 
 /// Set to `1` to rewrite the expected files instead of comparing.
@@ -58,6 +61,21 @@ const CASES: &[(&str, Outcome, &[&str])] = &[
         &["start-not-memory-init"],
     ),
     ("missing_export", Outcome::ViolatesAbi, &["missing-export"]),
+    (
+        "missing_qs_export",
+        Outcome::ViolatesAbi,
+        &["missing-export"],
+    ),
+    (
+        "unknown_qs_export",
+        Outcome::ViolatesAbi,
+        &["unknown-export"],
+    ),
+    (
+        "world_hash_i32",
+        Outcome::ViolatesAbi,
+        &["export-wrong-type"],
+    ),
     (
         "stack_pointer_immutable",
         Outcome::ViolatesAbi,
@@ -119,8 +137,8 @@ fn check_fixture(name: &str) {
     else {
         panic!("fixture {name} is not listed in CASES");
     };
-    let bytes = common::compile_fixture(name);
-    let report = match abi::check(&common::display_name(name), &bytes, Limits::default()) {
+    let bytes = fixtures::compile_fixture(name);
+    let report = match abi::check(&fixtures::display_name(name), &bytes, Limits::default()) {
         Ok(report) => report,
         Err(unreadable) => panic!("fixture {name} is unreadable: {unreadable}"),
     };
@@ -163,12 +181,12 @@ fn check_fixture(name: &str) {
         Err(error) => panic!("{name}: the JSON report does not parse: {error}"),
     };
     assert_eq!(parsed["valid"], serde_json::Value::Bool(report.valid));
-    assert_eq!(parsed["file"], common::display_name(name).as_str());
+    assert_eq!(parsed["file"], fixtures::display_name(name).as_str());
 
-    let fixtures = common::fixtures_dir();
-    assert_golden(&fixtures.join(format!("{name}.expected")), &text_report);
+    let directory = fixtures::fixtures_dir();
+    assert_golden(&directory.join(format!("{name}.expected")), &text_report);
     assert_golden(
-        &fixtures.join(format!("{name}.expected.json")),
+        &directory.join(format!("{name}.expected.json")),
         &json_report,
     );
 }
@@ -196,6 +214,9 @@ golden_tests!(
     active_segment,
     start_not_memory_init,
     missing_export,
+    missing_qs_export,
+    unknown_qs_export,
+    world_hash_i32,
     stack_pointer_immutable,
     stack_pointer_i64,
     non_numeric,
@@ -208,7 +229,7 @@ fn every_fixture_has_a_case() {
         .iter()
         .map(|(name, _, _)| (*name).to_owned())
         .collect();
-    let on_disk: BTreeSet<String> = common::fixture_names().into_iter().collect();
+    let on_disk: BTreeSet<String> = fixtures::fixture_names().into_iter().collect();
     assert_eq!(
         listed, on_disk,
         "CASES and tests/fixtures/*.wat must list the same fixtures"
@@ -232,7 +253,7 @@ fn every_rule_is_covered_by_a_fixture() {
 
 #[test]
 fn a_lower_page_limit_is_enforced() {
-    let bytes = common::compile_fixture("valid");
+    let bytes = fixtures::compile_fixture("valid");
     let limits = Limits { max_pages: 8192 };
     let report = match abi::check("fixtures/valid.wasm", &bytes, limits) {
         Ok(report) => report,
@@ -243,4 +264,45 @@ fn a_lower_page_limit_is_enforced() {
         .violations
         .iter()
         .any(|v| v.rule.id() == "memory-max-over-limit"));
+}
+
+#[test]
+fn the_marker_stands_for_every_required_qs_function() {
+    let spliced = match fixtures::splice_contract_exports("(module\n  ;; @contract-exports\n)\n") {
+        Ok(spliced) => spliced,
+        Err(problem) => panic!("{problem}"),
+    };
+    let required = contract::EXPORTS
+        .iter()
+        .filter(|export| export.defined_by == DefinedBy::Sim && export.is_required());
+    for export in required {
+        assert!(
+            spliced.contains(&format!("(export \"{}\")", export.name)),
+            "no stub for {}:\n{spliced}",
+            export.name
+        );
+    }
+    assert!(
+        spliced.contains("(func (export \"qs_world_hash\") (param i32) (result i64) unreachable)")
+    );
+    assert!(spliced.contains("(func (export \"qs_abi_version\") (result i32) unreachable)"));
+    assert!(!spliced.contains("@contract-exports"));
+
+    let left_out = fixtures::splice_contract_exports(";; @contract-exports except qs_crew_stop\n");
+    assert!(left_out.is_ok_and(|text| !text.contains("qs_crew_stop")));
+}
+
+#[test]
+fn a_marker_that_names_no_contract_function_is_refused() {
+    for text in [
+        ";; @contract-exports except qs_no_such_export\n",
+        ";; @contract-exports except __stack_pointer\n",
+        ";; @contract-exports and more\n",
+        ";; @contract-exports\n;; @contract-exports\n",
+    ] {
+        assert!(
+            fixtures::splice_contract_exports(text).is_err(),
+            "{text:?} was accepted"
+        );
+    }
 }

@@ -7,18 +7,16 @@
 //! `QS_REQUIRE_BUILT_MODULES=1` (as CI does after building) to fail when
 //! they are missing instead of skipping them.
 
-mod common;
+mod fixtures;
 
 use std::collections::BTreeSet;
-use std::env;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quicksand_tools::abi::{self, json, text, Limits, Outcome, Report, Unreadable};
 
-const REQUIRE_BUILT_VAR: &str = "QS_REQUIRE_BUILT_MODULES";
-const BUILT_MODULES: &[&str] = &["../www/pkg/sim.wasm", "../www/pkg/sim-checked.wasm"];
+const BUILT_MODULES: &[&str] = &["sim.wasm", "sim-checked.wasm"];
 
 /// Modules up to this size are truncated at every length; larger ones at a
 /// sample (each check of a large module is slow in a debug build).
@@ -198,8 +196,8 @@ fn exercise(label: &str, original: &[u8], seed: u64) -> Result<(), String> {
 
 #[test]
 fn fixtures_never_panic_the_checker() {
-    for (number, name) in (1_u64..).zip(common::fixture_names()) {
-        let bytes = common::compile_fixture(&name);
+    for (number, name) in (1_u64..).zip(fixtures::fixture_names()) {
+        let bytes = fixtures::compile_fixture(&name);
         if let Err(failure) = exercise(
             &format!("fixture {name}"),
             &bytes,
@@ -212,24 +210,15 @@ fn fixtures_never_panic_the_checker() {
 
 #[test]
 fn built_modules_never_panic_the_checker() {
-    let require = env::var(REQUIRE_BUILT_VAR).is_ok_and(|value| value == "1");
-    for (number, relative) in (1_u64..).zip(BUILT_MODULES) {
-        let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) if require => panic!(
-                "{REQUIRE_BUILT_VAR}=1 but {} cannot be read ({error}); build it first",
-                path.display()
-            ),
-            Err(_) => {
-                eprintln!(
-                    "note: {} is not built; checking only the fixtures (set {REQUIRE_BUILT_VAR}=1 to require it)",
-                    path.display()
-                );
-                continue;
-            }
+    for (number, file) in (1_u64..).zip(BUILT_MODULES) {
+        let Some((_, bytes)) = fixtures::built_module(file) else {
+            continue;
         };
-        if let Err(failure) = exercise(relative, &bytes, 0xd1b5_4a32_d192_ed03 ^ number) {
+        if let Err(failure) = exercise(
+            &format!("www/pkg/{file}"),
+            &bytes,
+            0xd1b5_4a32_d192_ed03 ^ number,
+        ) {
             panic!("{failure}");
         }
     }

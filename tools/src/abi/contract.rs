@@ -5,8 +5,9 @@
 
 use wasmparser::ValType;
 
-/// Version of `docs/ABI.md` these rules implement.
-pub const ABI_VERSION: u32 = 1;
+/// Version of `docs/ABI.md` these rules implement: what `qs_abi_version`
+/// returns (`ABI_VERSION` in `sim/src/abi/mod.rs`; a test keeps them equal).
+pub const ABI_VERSION: u32 = 2;
 
 /// Size of one WebAssembly page (the custom-page-sizes proposal is not
 /// enabled, so every memory uses this size).
@@ -64,7 +65,7 @@ pub const HOST_FUNCTIONS: &[HostFunction] = &[
 ];
 
 /// What kind of item an export must be.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpectedExport {
     /// An i32 global; `must_be_mutable` when the host writes it.
     I32Global { must_be_mutable: bool },
@@ -72,11 +73,41 @@ pub enum ExpectedExport {
     Function(Signature),
 }
 
+/// Which builds have an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Every build that follows the ABI: a module without it is refused.
+    EveryBuild,
+    /// Only the builds named here; the type is checked where it is present.
+    SomeBuilds(&'static str),
+}
+
+/// Who puts an export into the module, which decides how a missing or
+/// mistyped one is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinedBy {
+    /// wasm-ld, from the `--export` arguments in `build.sh`.
+    Linker,
+    /// `wasm-opt --stack-check` (`sim-checked.wasm`).
+    StackCheck,
+    /// The sim: a `#[no_mangle] pub extern "C" fn` in `sim/src/exports/`.
+    Sim,
+}
+
 /// One export the host looks up by name.
-#[derive(Debug, Clone, Copy)]
-pub struct ExportRequirement {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractExport {
     pub name: &'static str,
     pub expected: ExpectedExport,
+    pub presence: Presence,
+    pub defined_by: DefinedBy,
+}
+
+impl ContractExport {
+    /// Whether every build must have it.
+    pub fn is_required(&self) -> bool {
+        self.presence == Presence::EveryBuild
+    }
 }
 
 pub const STACK_POINTER: &str = "__stack_pointer";
@@ -91,61 +122,139 @@ pub const SET_STACK_LIMITS: &str = "__set_stack_limits";
 pub const STACK_LOW: &str = "__stack_low";
 pub const STACK_HIGH: &str = "__stack_high";
 
-/// Exports every build must have (`docs/ABI.md`, "Exports the host relies on").
-pub const REQUIRED_EXPORTS: &[ExportRequirement] = &[
-    ExportRequirement {
-        name: STACK_POINTER,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: true,
-        },
-    },
-    ExportRequirement {
-        name: TLS_BASE,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: true,
-        },
-    },
-    ExportRequirement {
-        name: TLS_SIZE,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: false,
-        },
-    },
-    ExportRequirement {
-        name: TLS_ALIGN,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: false,
-        },
-    },
-    ExportRequirement {
-        name: HEAP_BASE,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: false,
-        },
-    },
-    ExportRequirement {
-        name: DATA_END,
-        expected: ExpectedExport::I32Global {
-            must_be_mutable: false,
-        },
-    },
-    ExportRequirement {
+/// Every export whose name starts with this is the sim's and must be listed
+/// in [`EXPORTS`], so the contract cannot fall behind the module.
+pub const SIM_EXPORT_PREFIX: &str = "qs_";
+
+const I32: ValType = ValType::I32;
+const I64: ValType = ValType::I64;
+
+/// Every export of the thread ABI (`docs/ABI.md`, "Linker exports",
+/// "Runtime exports", "Simulation exports"), one line each. A `qs_*` export
+/// the sim gains or loses is one line here (and in `docs/ABI.md`);
+/// `tools/src/abi/contract_source.rs` fails until the two agree.
+#[rustfmt::skip]
+pub const EXPORTS: &[ContractExport] = &[
+    // wasm-ld, every build (`build.sh` passes `--export=NAME`).
+    linker_global(STACK_POINTER, MUTABLE, Presence::EveryBuild),
+    linker_global(TLS_BASE, MUTABLE, Presence::EveryBuild),
+    linker_global(TLS_SIZE, CONSTANT, Presence::EveryBuild),
+    linker_global(TLS_ALIGN, CONSTANT, Presence::EveryBuild),
+    linker_global(HEAP_BASE, CONSTANT, Presence::EveryBuild),
+    linker_global(DATA_END, CONSTANT, Presence::EveryBuild),
+    ContractExport {
         name: INIT_TLS,
-        expected: ExpectedExport::Function(Signature {
-            params: &[ValType::I32],
-            results: &[],
-        }),
+        expected: func(&[I32], &[]),
+        presence: Presence::EveryBuild,
+        defined_by: DefinedBy::Linker,
     },
+    // wasm-ld, only where the linker defines them (`--export-if-defined`).
+    linker_global(STACK_LOW, CONSTANT, IF_LINKER_DEFINES_IT),
+    linker_global(STACK_HIGH, CONSTANT, IF_LINKER_DEFINES_IT),
+    // wasm-opt --stack-check.
+    ContractExport {
+        name: SET_STACK_LIMITS,
+        expected: func(&[I32, I32], &[]),
+        presence: Presence::SomeBuilds("the stack-checked build (sim-checked.wasm)"),
+        defined_by: DefinedBy::StackCheck,
+    },
+    // sim/src/exports/runtime.rs
+    sim("qs_abi_version", &[], &[I32]),
+    sim("qs_thread_new", &[I32, I32, I32], &[I32]),
+    sim("qs_thread_slot", &[I32], &[I32]),
+    sim("qs_thread_canary_intact", &[I32], &[I32]),
+    sim("qs_thread_count", &[], &[I32]),
+    sim("qs_barrier_new", &[I32], &[I32]),
+    sim("qs_barrier_wait", &[I32, I32], &[I32]),
+    sim("qs_counter_new", &[], &[I32]),
+    sim("qs_counter_claim", &[I32], &[I32]),
+    sim("qs_counter_claimed", &[I32], &[I32]),
+    sim("qs_heap_top", &[], &[I32]),
+    // sim/src/exports/world.rs
+    sim("qs_world_new", &[I32, I32, I32], &[I32]),
+    sim("qs_world_free", &[I32], &[I32]),
+    sim("qs_world_width", &[I32], &[I32]),
+    sim("qs_world_height", &[I32], &[I32]),
+    sim("qs_world_step_count", &[I32], &[I32]),
+    sim("qs_world_step", &[I32, I32], &[I32]),
+    sim("qs_world_paint", &[I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_queued_paint", &[I32], &[I32]),
+    sim("qs_world_scene", &[I32, I32], &[I32]),
+    sim("qs_world_hash", &[I32], &[I64]),
+    sim("qs_world_count", &[I32, I32], &[I32]),
+    sim("qs_world_request_frame", &[I32], &[I32]),
+    sim("qs_world_frame_seq", &[I32], &[I32]),
+    sim("qs_world_frame_ptr", &[I32], &[I32]),
+    sim("qs_world_palette_ptr", &[I32], &[I32]),
+    sim("qs_world_palette_len", &[I32], &[I32]),
+    sim("qs_world_bytes_needed", &[I32, I32], &[I32]),
+    sim("qs_world_snapshot_ptr", &[I32], &[I32]),
+    sim("qs_world_snapshot_capacity", &[I32], &[I32]),
+    sim("qs_world_snapshot_save", &[I32], &[I32]),
+    sim("qs_world_snapshot_load", &[I32, I32], &[I32]),
+    // sim/src/exports/crew.rs
+    sim("qs_crew_new", &[I32], &[I32]),
+    sim("qs_crew_reset", &[I32, I32], &[I32]),
+    sim("qs_crew_run_steps", &[I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_crew_serve", &[I32, I32, I32, I32], &[I32]),
+    sim("qs_crew_request_steps", &[I32, I32], &[I32]),
+    sim("qs_crew_cancel_pending", &[I32], &[I32]),
+    sim("qs_crew_completed", &[I32], &[I32]),
+    sim("qs_crew_pending", &[I32], &[I32]),
+    sim("qs_crew_items_done", &[I32, I32], &[I32]),
+    sim("qs_crew_stop", &[I32], &[I32]),
+    sim("qs_crew_faulted", &[I32], &[I32]),
+    // sim/src/exports/probes.rs (they ship in every build)
+    sim("qs_probe_stack_hold", &[I32, I32, I32, I32], &[I32]),
+    sim("qs_probe_stack_address", &[], &[I32]),
+    sim("qs_probe_recurse", &[I32], &[I32]),
+    sim("qs_probe_bss_bump", &[], &[I32]),
+    sim("qs_probe_data_word", &[], &[I32]),
+    sim("qs_probe_data_word_set", &[I32], &[]),
+    sim("qs_probe_panic", &[I32], &[I32]),
+    sim("qs_probe_barrier_rounds", &[I32, I32, I32, I32], &[I32]),
 ];
 
-/// Present only in the stack-checked build (`sim-checked.wasm`).
-pub const STACK_LIMITS_EXPORT: ExportRequirement = ExportRequirement {
-    name: SET_STACK_LIMITS,
-    expected: ExpectedExport::Function(Signature {
-        params: &[ValType::I32, ValType::I32],
-        results: &[],
-    }),
-};
+const MUTABLE: bool = true;
+const CONSTANT: bool = false;
+const IF_LINKER_DEFINES_IT: Presence =
+    Presence::SomeBuilds("builds where wasm-ld defines it (--export-if-defined)");
+
+const fn func(params: &'static [ValType], results: &'static [ValType]) -> ExpectedExport {
+    ExpectedExport::Function(Signature { params, results })
+}
+
+const fn linker_global(
+    name: &'static str,
+    must_be_mutable: bool,
+    presence: Presence,
+) -> ContractExport {
+    ContractExport {
+        name,
+        expected: ExpectedExport::I32Global { must_be_mutable },
+        presence,
+        defined_by: DefinedBy::Linker,
+    }
+}
+
+/// A function of the sim that every build exports.
+const fn sim(
+    name: &'static str,
+    params: &'static [ValType],
+    results: &'static [ValType],
+) -> ContractExport {
+    ContractExport {
+        name,
+        expected: func(params, results),
+        presence: Presence::EveryBuild,
+        defined_by: DefinedBy::Sim,
+    }
+}
+
+/// The contract's entry for the export `name`.
+pub fn export(name: &str) -> Option<&'static ContractExport> {
+    EXPORTS.iter().find(|export| export.name == name)
+}
 
 /// Whether a value can cross the host boundary: numbers only.
 pub fn is_numeric(ty: ValType) -> bool {

@@ -6,6 +6,8 @@
 
 pub mod const_expr;
 pub mod contract;
+#[cfg(test)]
+mod contract_source;
 pub mod entity;
 pub mod json;
 pub mod layout;

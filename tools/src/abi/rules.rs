@@ -4,8 +4,8 @@ use serde::{Serialize, Serializer};
 use wasmparser::ValType;
 
 use super::contract::{
-    ExpectedExport, ExportRequirement, DEFAULT_MAX_PAGES, HOST_FUNCTIONS, HOST_MODULE,
-    MEMORY_IMPORT, MEMORY_INIT_FUNCTION, REQUIRED_EXPORTS, STACK_LIMITS_EXPORT, WASM_PAGE_BYTES,
+    self, ContractExport, DefinedBy, ExpectedExport, DEFAULT_MAX_PAGES, EXPORTS, HOST_FUNCTIONS,
+    HOST_MODULE, MEMORY_IMPORT, MEMORY_INIT_FUNCTION, SIM_EXPORT_PREFIX, WASM_PAGE_BYTES,
 };
 use super::entity::{EntityType, Signature};
 use super::summary::{Export, Import, ModuleSummary, NamesStatus, Origin};
@@ -38,6 +38,7 @@ pub enum Rule {
     StartNotMemoryInit,
     MissingExport,
     ExportWrongType,
+    UnknownExport,
     GlobalImmutable,
     NonNumericSignature,
     UnknownImport,
@@ -57,6 +58,7 @@ impl Rule {
         Rule::StartNotMemoryInit,
         Rule::MissingExport,
         Rule::ExportWrongType,
+        Rule::UnknownExport,
         Rule::GlobalImmutable,
         Rule::NonNumericSignature,
         Rule::UnknownImport,
@@ -75,6 +77,7 @@ impl Rule {
             Rule::StartNotMemoryInit => "start-not-memory-init",
             Rule::MissingExport => "missing-export",
             Rule::ExportWrongType => "export-wrong-type",
+            Rule::UnknownExport => "unknown-export",
             Rule::GlobalImmutable => "global-immutable",
             Rule::NonNumericSignature => "non-numeric-signature",
             Rule::UnknownImport => "unknown-import",
@@ -93,8 +96,11 @@ impl Rule {
             Rule::Memory64 => "env.memory is a 32-bit memory",
             Rule::ActiveDataSegment => "every data segment is passive",
             Rule::StartNotMemoryInit => "the start function, if any, is __wasm_init_memory",
-            Rule::MissingExport => "every export the host relies on is present",
-            Rule::ExportWrongType => "the required exports have the documented kind and type",
+            Rule::MissingExport => "every export the contract requires in every build is present",
+            Rule::ExportWrongType => {
+                "every export in the contract has its documented kind and type"
+            }
+            Rule::UnknownExport => "every qs_* export is in the contract",
             Rule::GlobalImmutable => "__stack_pointer and __tls_base are mutable",
             Rule::NonNumericSignature => "imported and exported functions use only i32/i64/f32/f64",
             Rule::UnknownImport => {
@@ -335,22 +341,33 @@ fn check_start(summary: &ModuleSummary, findings: &mut Findings) {
 }
 
 fn check_exports(summary: &ModuleSummary, findings: &mut Findings) {
-    for requirement in REQUIRED_EXPORTS {
-        match summary.find_export(requirement.name) {
-            Some(export) => check_export_type(summary, requirement, export, findings),
-            None => findings.violation(
+    for expected in EXPORTS {
+        match summary.find_export(expected.name) {
+            Some(export) => check_export_type(summary, expected, export, findings),
+            None if expected.is_required() => findings.violation(
                 Rule::MissingExport,
                 None,
-                format!("{} is not exported; the host needs it", requirement.name),
-                format!("export it with -C link-arg=--export={}", requirement.name),
+                format!("{} is not exported; the host needs it", expected.name),
+                fix_missing(expected),
             ),
+            None => {}
         }
-    }
-    if let Some(export) = summary.find_export(STACK_LIMITS_EXPORT.name) {
-        check_export_type(summary, &STACK_LIMITS_EXPORT, export, findings);
     }
 
     for export in &summary.exports {
+        if export.name.starts_with(SIM_EXPORT_PREFIX) && contract::export(&export.name).is_none() {
+            findings.violation(
+                Rule::UnknownExport,
+                Some(export.offset),
+                format!(
+                    "unknown export {} ({}) is not in the thread ABI contract",
+                    export.name,
+                    describe_found(export)
+                ),
+                "add it to the contract (tools/src/abi/contract.rs) and docs/ABI.md, or \
+                 remove it from the module",
+            );
+        }
         if let Some(ty) = &export.ty {
             check_numeric(
                 ty,
@@ -362,15 +379,28 @@ fn check_exports(summary: &ModuleSummary, findings: &mut Findings) {
     }
 }
 
+fn fix_missing(expected: &ContractExport) -> String {
+    let name = expected.name;
+    match expected.defined_by {
+        DefinedBy::Linker => format!("export it with -C link-arg=--export={name}"),
+        DefinedBy::StackCheck => "run wasm-opt --stack-check on the module".to_owned(),
+        DefinedBy::Sim => format!(
+            "define #[no_mangle] pub extern \"C\" fn {name} in sim/src/exports/ and rebuild; \
+             if it was removed on purpose, remove it from tools/src/abi/contract.rs and \
+             docs/ABI.md too"
+        ),
+    }
+}
+
 fn check_export_type(
     summary: &ModuleSummary,
-    requirement: &ExportRequirement,
+    expected: &ContractExport,
     export: &Export,
     findings: &mut Findings,
 ) {
-    let name = requirement.name;
+    let name = expected.name;
     let found = describe_found(export);
-    match (requirement.expected, &export.ty) {
+    match (expected.expected, &export.ty) {
         (ExpectedExport::I32Global { must_be_mutable }, Some(EntityType::Global(global))) => {
             if global.content_type != ValType::I32 {
                 findings.violation(
@@ -403,18 +433,31 @@ fn check_export_type(
             format!("{name} must be an i32 global, found {found}"),
             "let wasm-ld define it (don't export another item under this name)",
         ),
-        (ExpectedExport::Function(expected), Some(EntityType::Func(Some(signature))))
-            if expected.matches(signature.params(), signature.results()) => {}
-        (ExpectedExport::Function(expected), _) => findings.violation(
+        (ExpectedExport::Function(signature), Some(EntityType::Func(Some(actual))))
+            if signature.matches(actual.params(), actual.results()) => {}
+        (ExpectedExport::Function(signature), _) => findings.violation(
             Rule::ExportWrongType,
             Some(export.offset),
             format!(
                 "{name} must be a function {}, found {found}",
-                Signature(expected.params, expected.results)
+                Signature(signature.params, signature.results)
             ),
-            "let wasm-ld (or wasm-opt --stack-check) define it; don't define a symbol of that \
-             name yourself",
+            fix_function_type(expected),
         ),
+    }
+}
+
+fn fix_function_type(expected: &ContractExport) -> &'static str {
+    match expected.defined_by {
+        DefinedBy::Linker | DefinedBy::StackCheck => {
+            "let wasm-ld (or wasm-opt --stack-check) define it; don't define a symbol of that \
+             name yourself"
+        }
+        DefinedBy::Sim => {
+            "make the extern \"C\" fn in sim/src/exports/ take and return these types (i32 for \
+             i32/u32/usize/pointers, i64 for i64/u64), or change tools/src/abi/contract.rs and \
+             docs/ABI.md together and bump qs_abi_version"
+        }
     }
 }
 
