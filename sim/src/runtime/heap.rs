@@ -17,10 +17,12 @@ use super::error::RuntimeError;
 
 /// The size of one wasm page.
 pub const PAGE_SIZE: usize = 64 * 1024;
-/// How many separate free ranges the allocator remembers. A free that would
-/// need more (after coalescing) is dropped: the memory stays unusable
-/// until a neighbour is freed and merges with it.
-pub const MAX_FREE_RANGES: usize = 64;
+/// How many separate free ranges the allocator remembers. Free ranges lie
+/// between live blocks, so there are at most one more than live blocks:
+/// 256 thread blocks plus 16 worlds and their 16 snapshot buffers need at
+/// most 289. A free that would still need more is dropped (its memory is
+/// lost for the session) rather than failing.
+pub const MAX_FREE_RANGES: usize = 512;
 
 /// Where pages come from: `memory.size`/`memory.grow` on wasm, a fake in tests.
 pub trait PageSource {

@@ -249,7 +249,27 @@ fn print_targets(args: &Args, module: &SimModule, all: &[Measurement]) -> Result
     let sync_steps = 2_000;
     let per_step = (0..args.batches).map(|_| sim.run(2, sync_steps).map(|d| d.as_secs_f64() * 1e6 / f64::from(sync_steps))).collect::<Result<Vec<_>>>()?;
     check("synchronisation per step with 2 workers ≤ 25 µs", Some(median(per_step)), |v| v <= 25.0, " µs");
+    println!("  [info] stack canary checks at each step's end, 2 workers (native): {:.3} µs per step", canary_check_micros(2));
     Ok(())
+}
+
+/// What the crew's end-of-step canary check costs: the leader reads every
+/// worker's `CANARY_BYTES` canary once per step (sim/src/crew/team.rs).
+fn canary_check_micros(workers: usize) -> f64 {
+    use quicksand_sim::runtime::thread_slot::{canary_intact, write_canary, CANARY_BYTES};
+    const ROUNDS: u32 = 100_000;
+    let stacks: Vec<Vec<u32>> = (0..workers).map(|_| vec![0u32; CANARY_BYTES / 4]).collect();
+    for stack in &stacks {
+        // SAFETY: each buffer is live, 4-aligned and exactly CANARY_BYTES long.
+        unsafe { write_canary(stack.as_ptr() as usize) };
+    }
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        // SAFETY: as above; the buffers outlive the loop.
+        let intact = stacks.iter().all(|stack| unsafe { canary_intact(std::hint::black_box(stack.as_ptr() as usize)) });
+        assert!(intact);
+    }
+    start.elapsed().as_secs_f64() * 1e6 / f64::from(ROUNDS)
 }
 
 /// Batch pairs behind each ratio target.

@@ -310,3 +310,40 @@ fn cells_outside_read_as_wall_and_refuse_writes() {
     assert!(world.raw_cell_at(4, 0).is_none());
     assert_eq!(world.set_cell(4, 0, Material::Sand), Err(SimError::InvalidArgument));
 }
+
+/// docs/SAVE_FORMAT.md "The checksum", written out from the text alone.
+fn documented_checksum(bytes: &[u8]) -> u64 {
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut word = |w: u64| state = (state.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let mut groups = bytes.chunks_exact(8);
+    for group in &mut groups {
+        word(u64::from_le_bytes(group.try_into().unwrap()));
+    }
+    let mut tail = [0u8; 8];
+    tail[..groups.remainder().len()].copy_from_slice(groups.remainder());
+    word(u64::from_le_bytes(tail));
+    word(bytes.len() as u64);
+    let mut h = state;
+    h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+#[test]
+fn the_documented_checksum_matches_the_code() {
+    for len in [0usize, 1, 7, 8, 9, 63, 64, 1000] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+        let mut hasher = crate::sand::WordHasher::new();
+        hasher.write_bytes(&bytes);
+        assert_eq!(hasher.finish(), documented_checksum(&bytes), "{len} bytes");
+    }
+    let world = TestWorld::new(70, 40, 3);
+    world.load_scene(Scene::Mixed);
+    let mut save = vec![0u8; world.snapshot_len()];
+    let len = world.write_snapshot(&mut save).unwrap();
+    let (body, stored) = save[..len].split_at(len - 8);
+    assert_eq!(u64::from_le_bytes(stored.try_into().unwrap()), documented_checksum(body), "a real save's trailer");
+    // Negative control: FNV-1a 64, which the docs used to name, differs.
+    let fnv = body.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    assert_ne!(fnv, documented_checksum(body));
+}
