@@ -2,27 +2,54 @@
 //! cross-origin isolated so that the page may share a `SharedArrayBuffer`
 //! with its workers.
 //!
-//! The HTTP side is axum on tokio's current-thread runtime; files come from
-//! tower-http's `ServeDir`, which decodes the path, refuses `..`, absolute
-//! and drive-prefixed components, supports `HEAD`, ranges and conditional
-//! requests. On top of it this file adds the isolation headers, a few
-//! explicit content types and a check that no symlink leads outside the root.
+//! This file holds the command line, start-up and the accept loop with its
+//! connection limit. The rest lives in `serve/`:
+//!
+//! - `connection.rs`: HTTP/1.1 on one connection: the header-read timeout,
+//!   keep-alive, writing replies.
+//! - `request.rs`: parses and checks a request head; every way a head can
+//!   be refused, with its status.
+//! - `reply.rs`: a reply and its wire format, with the documented headers
+//!   that every response carries.
+//! - `files.rs`: request path to file, directories, content types.
+//! - `confine_linux.rs` (`confine_portable.rs` elsewhere): opens a file so
+//!   that what was checked (inside the root, regular) is what is read.
+//! - `conditional.rs`: `Last-Modified`, `If-Modified-Since`, `Range`.
+//!
+//! Note 1: the server parses HTTP itself (with `httparse`) instead of using
+//! hyper, because hyper answers malformed, oversized and timed-out requests
+//! itself, with no way to add headers, and `tools/README.md` promises the
+//! isolation headers on every response.
+
+#[cfg_attr(target_os = "linux", path = "serve/confine_linux.rs")]
+#[cfg_attr(not(target_os = "linux"), path = "serve/confine_portable.rs")]
+mod confine;
+
+mod conditional;
+mod connection;
+mod files;
+mod reply;
+mod request;
 
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::header::{self, HeaderName, HeaderValue};
-use axum::http::StatusCode;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
+use clap::builder::RangedU64ValueParser;
 use clap::Args;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use files::Root;
+
+/// `--header-timeout`, in seconds, and `--max-connections`, by default.
+/// `EXAMPLES_AND_EXIT_STATUS` and `tools/README.md` repeat them; a unit test
+/// checks the first.
+const DEFAULT_HEADER_TIMEOUT: &str = "10";
+const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
 const EXAMPLES_AND_EXIT_STATUS: &str = "\
 Examples:
@@ -30,6 +57,13 @@ Examples:
   quicksand-tools serve --port 0            pick a free port; the URL is printed
   quicksand-tools serve --no-isolation      test the page's non-isolated fallback
   quicksand-tools serve --root ../www --port 9000
+
+Limits:
+  A request head must arrive within --header-timeout (10 s) and fit in
+  64 KiB with at most 100 header lines (else 408, 431 or 414). At most
+  --max-connections (256) connections are served at once; more wait in the
+  listen queue until one closes. Request bodies are never read: a request
+  with one is answered, then its connection is closed.
 
 Exit status:
   0  stopped by Ctrl-C (SIGINT) or SIGTERM
@@ -48,9 +82,10 @@ Exit status:
 /// errors. Also sends `Cache-Control: no-cache`, so a rebuilt module is
 /// picked up on reload, and `.wasm` as application/wasm, `.js`/`.mjs` as
 /// text/javascript. Paths outside the root (`..`, encoded or not, and
-/// symlinks that lead out) are refused. Once listening it prints
-/// `listening on http://ADDR:PORT/` on stdout. Browsers isolate only secure
-/// contexts: use http://127.0.0.1 or http://localhost, or HTTPS.
+/// symlinks that lead out) are refused, and so is anything that is neither
+/// a regular file nor a directory (FIFOs, sockets, devices). Once listening
+/// it prints `listening on http://ADDR:PORT/` on stdout. Browsers isolate
+/// only secure contexts: use http://127.0.0.1 or http://localhost, or HTTPS.
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES_AND_EXIT_STATUS)]
 pub struct ServeArgs {
@@ -73,6 +108,19 @@ pub struct ServeArgs {
     /// fallback for browsers without SharedArrayBuffer.
     #[arg(long)]
     pub no_isolation: bool,
+
+    /// Seconds a connection may take to send a whole request head, counted
+    /// from when the server starts waiting for it (after accepting, or after
+    /// the previous response). A connection that sent nothing is closed; one
+    /// that sent part of a head gets 408 first. Decimals are allowed.
+    #[arg(long, value_name = "SECONDS", default_value = DEFAULT_HEADER_TIMEOUT, value_parser = parse_timeout)]
+    pub header_timeout: Duration,
+
+    /// The most connections served at once. Further connections wait in the
+    /// kernel's listen queue until one of them closes.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..=65_536))]
+    pub max_connections: usize,
 }
 
 /// The headers that make a page cross-origin isolated, as sent on every
@@ -84,23 +132,19 @@ pub const ISOLATION_HEADERS: [(&str, &str); 3] = [
     ("cross-origin-resource-policy", "same-origin"),
 ];
 
-/// Content types set explicitly, by extension (lowercase), where
-/// `mime_guess` differs (`.mjs` is application/javascript there) or omits
-/// the charset. Other extensions keep `ServeDir`'s guess.
-const CONTENT_TYPES: &[(&str, &str)] = &[
-    ("html", "text/html; charset=utf-8"),
-    ("htm", "text/html; charset=utf-8"),
-    ("js", "text/javascript; charset=utf-8"),
-    ("mjs", "text/javascript; charset=utf-8"),
-    ("wasm", "application/wasm"),
-    ("json", "application/json"),
-    ("map", "application/json"),
-    ("css", "text/css; charset=utf-8"),
-    ("txt", "text/plain; charset=utf-8"),
-    ("png", "image/png"),
-    ("svg", "image/svg+xml"),
-    ("ico", "image/x-icon"),
+/// Sent on every response, `--no-isolation` or not: revalidate on every
+/// load (so a rebuilt module is picked up), and trust the content types.
+pub const ALWAYS_HEADERS: [(&str, &str); 2] = [
+    ("cache-control", "no-cache"),
+    ("x-content-type-options", "nosniff"),
 ];
+
+/// What every connection task needs; shared, read-only.
+pub struct Site {
+    root: Root,
+    isolated: bool,
+    header_timeout: Duration,
+}
 
 /// An IP address, `[v6]` or `localhost`; no name lookup.
 fn parse_host(host: &str) -> Result<IpAddr, String> {
@@ -113,6 +157,17 @@ fn parse_host(host: &str) -> Result<IpAddr, String> {
         .unwrap_or(host);
     bare.parse()
         .map_err(|_| "expected an IP address such as 127.0.0.1 or ::1, or localhost".to_owned())
+}
+
+/// Seconds, more than 0 and at most an hour.
+fn parse_timeout(seconds: &str) -> Result<Duration, String> {
+    const MAX_SECONDS: f64 = 3600.0;
+    match seconds.parse::<f64>() {
+        Ok(value) if value > 0.0 && value <= MAX_SECONDS => Ok(Duration::from_secs_f64(value)),
+        _ => Err(format!(
+            "expected seconds, more than 0 and at most {MAX_SECONDS}, such as 10 or 0.5"
+        )),
+    }
 }
 
 pub fn run(args: &ServeArgs) -> ExitCode {
@@ -157,6 +212,9 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
             )))
         }
     };
+    let root = Root::open(root).map_err(|error| {
+        Failure::Startup(format!("cannot open root directory {shown}: {error}"))
+    })?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -168,9 +226,9 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
     result
 }
 
-async fn serve_async(args: &ServeArgs, root: PathBuf) -> Result<(), Failure> {
+async fn serve_async(args: &ServeArgs, root: Root) -> Result<(), Failure> {
     let address = SocketAddr::new(args.host, args.port);
-    let listener = tokio::net::TcpListener::bind(address)
+    let listener = TcpListener::bind(address)
         .await
         .map_err(|error| Failure::Startup(bind_error(address, &error)))?;
     let local = listener
@@ -178,22 +236,75 @@ async fn serve_async(args: &ServeArgs, root: PathBuf) -> Result<(), Failure> {
         .map_err(|error| Failure::Startup(format!("cannot read the bound address: {error}")))?;
 
     let isolated = !args.no_isolation;
-    let app = router(root.clone(), isolated);
-    announce(&root, local, isolated);
+    announce(root.path(), local, isolated);
     if !local.ip().is_loopback() {
         eprintln!(
             "warning: listening on {}, so the files under {} are reachable from other machines; \
              browsers isolate http:// pages only on localhost/127.0.0.1",
             local.ip(),
-            root.display()
+            root.path().display()
         );
     }
+    let site = Arc::new(Site {
+        root,
+        isolated,
+        header_timeout: args.header_timeout,
+    });
 
     tokio::select! {
-        result = axum::serve(listener, app) => {
-            result.map_err(|error| Failure::Running(format!("the server stopped: {error}")))
-        }
+        result = accept_loop(listener, site, args.max_connections) => result,
         () = shutdown_signal() => Ok(()),
+    }
+}
+
+/// Accepts connections, at most `max_connections` at a time, each served by
+/// its own task. Returns only for an error that retrying cannot fix.
+async fn accept_loop(
+    listener: TcpListener,
+    site: Arc<Site>,
+    max_connections: usize,
+) -> Result<(), Failure> {
+    // Note 2: a slot is taken *before* accepting, so connections beyond the
+    // limit stay in the kernel's listen queue (they are not refused) and are
+    // accepted in order as slots free up. The header timeout bounds how
+    // long an idle connection holds a slot.
+    const RETRY_AFTER: Duration = Duration::from_millis(100);
+    let slots = Arc::new(Semaphore::new(max_connections));
+    loop {
+        let slot = Arc::clone(&slots)
+            .acquire_owned()
+            .await
+            .map_err(|error| Failure::Running(format!("the connection limiter failed: {error}")))?;
+        match listener.accept().await {
+            Ok((stream, _peer)) => {
+                let site = Arc::clone(&site);
+                tokio::spawn(async move {
+                    connection::serve(stream, site).await;
+                    drop(slot);
+                });
+            }
+            // The peer gave up before it was accepted.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                        | io::ErrorKind::WouldBlock
+                ) => {}
+            // EINVAL: the socket no longer listens; retrying cannot help.
+            Err(error) if error.kind() == io::ErrorKind::InvalidInput => {
+                return Err(Failure::Running(format!(
+                    "cannot accept connections: {error}"
+                )));
+            }
+            // Out of file descriptors or memory, or a network error handed
+            // over by accept: it may pass, so wait a little and go on.
+            Err(error) => {
+                eprintln!("warning: cannot accept a connection: {error}; retrying");
+                tokio::time::sleep(RETRY_AFTER).await;
+            }
+        }
     }
 }
 
@@ -252,160 +363,9 @@ async fn shutdown_signal() {
     }
 }
 
-/// The whole application: `ServeDir` behind the root check and content
-/// types, with the isolation and cache headers on every response.
-fn router(root: PathBuf, isolated: bool) -> Router {
-    let root = Arc::new(root);
-    let files = ServeDir::new(root.as_path()).append_index_html_on_directories(true);
-    let mut app = Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn_with_state(root, confine_and_type))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ));
-    if isolated {
-        for (name, value) in ISOLATION_HEADERS {
-            app = app.layer(SetResponseHeaderLayer::overriding(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            ));
-        }
-    }
-    app
-}
-
-/// Refuses files that resolve outside the root (symlinks; `ServeDir` already
-/// refuses `..` in the path itself), then sets the content type of what
-/// `ServeDir` found from [`CONTENT_TYPES`].
-async fn confine_and_type(
-    State(root): State<Arc<PathBuf>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_owned();
-    if let Some(file) = file_for(&root, &path) {
-        if escapes_root(&root, file).await {
-            return (
-                StatusCode::FORBIDDEN,
-                "403 Forbidden: outside the served directory\n",
-            )
-                .into_response();
-        }
-    }
-    let mut response = next.run(request).await;
-    if response.status().is_success() {
-        if let Some(content_type) = content_type_for(&path) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        }
-    }
-    response
-}
-
-/// The file a request path names, built the way `ServeDir` builds it, or
-/// `None` where `ServeDir` refuses the path (it answers 404 then).
-fn file_for(root: &Path, request_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(request_path.trim_start_matches('/'))?;
-    let mut file = root.to_path_buf();
-    for component in Path::new(&decoded).components() {
-        match component {
-            Component::Normal(name)
-                if Path::new(name)
-                    .components()
-                    .all(|inner| matches!(inner, Component::Normal(_))) =>
-            {
-                file.push(name);
-            }
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(file)
-}
-
-/// Whether `file` (or the index.html of a directory) exists and resolves,
-/// through symlinks, to somewhere outside `root` (already canonical).
-async fn escapes_root(root: &Path, mut file: PathBuf) -> bool {
-    if tokio::fs::metadata(&file)
-        .await
-        .is_ok_and(|metadata| metadata.is_dir())
-    {
-        file.push("index.html");
-    }
-    match tokio::fs::canonicalize(&file).await {
-        Ok(resolved) => !resolved.starts_with(root),
-        // Missing: ServeDir answers 404.
-        Err(_) => false,
-    }
-}
-
-/// `%XX` decoding as `ServeDir` does it; `None` for a result that is not
-/// UTF-8, which `ServeDir` refuses too.
-fn percent_decode(path: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8()
-        .ok()
-        .map(|decoded| decoded.into_owned())
-}
-
-/// The explicit content type for a request path, by the extension of its
-/// last segment (`index.html` for a directory).
-fn content_type_for(request_path: &str) -> Option<&'static str> {
-    let decoded = percent_decode(request_path)?;
-    let name = match decoded.rsplit_once('/') {
-        Some((_, "")) => "index.html",
-        Some((_, name)) => name,
-        None => &decoded,
-    };
-    let (_, extension) = name.rsplit_once('.')?;
-    CONTENT_TYPES
-        .iter()
-        .find(|(known, _)| known.eq_ignore_ascii_case(extension))
-        .map(|(_, content_type)| *content_type)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_types() {
-        assert_eq!(content_type_for("/"), Some("text/html; charset=utf-8"));
-        assert_eq!(content_type_for("/a/"), Some("text/html; charset=utf-8"));
-        assert_eq!(content_type_for("/pkg/sim.wasm"), Some("application/wasm"));
-        assert_eq!(content_type_for("/SIM.WASM"), Some("application/wasm"));
-        assert_eq!(content_type_for("/sim%2Ewasm"), Some("application/wasm"));
-        assert_eq!(
-            content_type_for("/loader/worker.mjs"),
-            Some("text/javascript; charset=utf-8")
-        );
-        assert_eq!(content_type_for("/README"), None);
-        assert_eq!(content_type_for("/a.b/README"), None);
-        assert_eq!(content_type_for("/x.unknown"), None);
-    }
-
-    #[test]
-    fn paths_like_serve_dir() {
-        let root = Path::new("/srv/www");
-        assert_eq!(file_for(root, "/"), Some(root.to_path_buf()));
-        assert_eq!(file_for(root, "/a/./b.js"), Some(root.join("a/b.js")));
-        assert_eq!(
-            file_for(root, "//etc/passwd"),
-            Some(root.join("etc/passwd"))
-        );
-        assert_eq!(file_for(root, "/%61.js"), Some(root.join("a.js")));
-        assert_eq!(file_for(root, "/../secret"), None);
-        assert_eq!(file_for(root, "/%2e%2e/secret"), None);
-        assert_eq!(file_for(root, "/..%2fsecret"), None);
-        assert_eq!(file_for(root, "/a/%2F/b"), Some(root.join("a/b")));
-        assert_eq!(file_for(root, "/%ff"), None);
-    }
 
     #[test]
     fn hosts() {
@@ -422,11 +382,29 @@ mod tests {
         assert!(parse_host("example.com").is_err());
     }
 
+    /// The limits that `--help` states are the ones in force.
     #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
-        assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
-        assert_eq!(percent_decode("%zz%4").as_deref(), Some("%zz%4"));
-        assert_eq!(percent_decode("%C3%A9").as_deref(), Some("é"));
+    fn help_states_the_limits() {
+        let help = EXAMPLES_AND_EXIT_STATUS
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for stated in [
+            format!("--header-timeout ({DEFAULT_HEADER_TIMEOUT} s)"),
+            format!("--max-connections ({DEFAULT_MAX_CONNECTIONS})"),
+            format!("{} KiB", request::MAX_HEAD_BYTES / 1024),
+            format!("at most {} header lines", request::MAX_HEADERS),
+        ] {
+            assert!(help.contains(&stated), "{stated:?} not in {help:?}");
+        }
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
+        for bad in ["0", "-1", "NaN", "inf", "3601", "ten", ""] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -527,6 +527,10 @@ fn help_documents_the_options() {
         "--port",
         "--host",
         "--no-isolation",
+        "--header-timeout",
+        "--max-connections",
+        "10 s",
+        "(256)",
         "fallback",
         "quicksand-tools serve --port 0",
         "quicksand-tools serve --no-isolation",
@@ -577,4 +581,471 @@ fn www_headers_file_matches() {
         headers_for("/*.wasm"),
         [("content-type".to_owned(), "application/wasm")]
     );
+}
+
+/// The headers that `tools/README.md` promises on every response.
+fn assert_documented_headers(response: &Response, what: &str) {
+    assert_isolated(response, what);
+    assert_eq!(
+        response.header("cache-control"),
+        Some("no-cache"),
+        "{what}: {:?}",
+        response.headers
+    );
+    assert_eq!(
+        response.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}: {:?}",
+        response.headers
+    );
+}
+
+/// Connects to the server on 127.0.0.1 with read and write timeouts.
+fn connect(port: u16, timeout: Duration) -> Result<TcpStream, String> {
+    let stream = TcpStream::connect_timeout(&(Ipv4Addr::LOCALHOST, port).into(), timeout)
+        .map_err(|error| format!("cannot connect to 127.0.0.1:{port}: {error}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .map_err(|error| format!("cannot set a socket timeout: {error}"))?;
+    Ok(stream)
+}
+
+/// Sends `raw` exactly as given on a fresh connection and reads until the
+/// server closes it. A failed write is not an error by itself: the server
+/// may answer and stop reading before it has read everything.
+fn exchange(port: u16, raw: &[u8], timeout: Duration) -> Result<Vec<u8>, String> {
+    let mut stream = connect(port, timeout)?;
+    let written = stream.write_all(raw);
+    let mut received = Vec::new();
+    match stream.read_to_end(&mut received) {
+        Ok(_) => Ok(received),
+        Err(error) => Err(format!(
+            "no complete response ({error}; the write gave {written:?}); received {:?}",
+            String::from_utf8_lossy(&received)
+        )),
+    }
+}
+
+/// `exchange` followed by parsing exactly one response.
+fn raw_request(port: u16, raw: &[u8], timeout: Duration) -> Result<Response, String> {
+    let received = exchange(port, raw, timeout)?;
+    parse_response(&received).ok_or_else(|| {
+        format!(
+            "malformed response: {:?}",
+            String::from_utf8_lossy(&received)
+        )
+    })
+}
+
+/// A request head with the usual Host and Connection: close lines.
+fn head_for(method: &str, target: &str, extra: &str) -> Vec<u8> {
+    format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n")
+        .into_bytes()
+}
+
+/// Defect 11: errors produced while parsing the request, before any file
+/// is looked up, used to come without the documented headers.
+#[test]
+fn request_errors_carry_the_documented_headers() {
+    let site = Site::new("parse-errors");
+    let server = Server::start(&site.root(), &[]);
+    let quick = Duration::from_secs(10);
+    let many_headers: String = (0..200).map(|n| format!("X-Filler-{n}: {n}\r\n")).collect();
+    let big_header = format!("X-Big: {}\r\n", "b".repeat(500 * 1024));
+    let long_target = format!("/{}", "t".repeat(100 * 1024));
+    let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+        ("a target with a `<`", head_for("GET", "/a<b", ""), 400),
+        ("a relative target", head_for("GET", "index.html", ""), 400),
+        (
+            "a malformed header line",
+            head_for("GET", "/", "no colon here\r\n"),
+            400,
+        ),
+        ("garbage", b"\x01\x02\x03 nonsense\r\n\r\n".to_vec(), 400),
+        (
+            "an unknown HTTP version",
+            b"GET / HTTP/3.7\r\nHost: 127.0.0.1\r\n\r\n".to_vec(),
+            505,
+        ),
+        (
+            "too many header lines",
+            head_for("GET", "/", &many_headers),
+            431,
+        ),
+        (
+            "an oversized header",
+            head_for("GET", "/", &big_header),
+            431,
+        ),
+        (
+            "an oversized request line",
+            head_for("GET", &long_target, ""),
+            414,
+        ),
+        (
+            "a bad Content-Length",
+            head_for("GET", "/", "Content-Length: twelve\r\n"),
+            400,
+        ),
+    ];
+    for (what, raw, status) in cases {
+        let response = match raw_request(server.port, &raw, quick) {
+            Ok(response) => response,
+            Err(error) => panic!("{what}: {error}"),
+        };
+        assert_eq!(response.status, status, "{what}: {response:?}");
+        assert_documented_headers(&response, what);
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+/// Defect 11: names the file system cannot resolve used to give 500.
+#[test]
+fn unresolvable_names_are_404() {
+    let site = Site::new("unresolvable");
+    let root = site.root();
+    if cfg!(unix) {
+        symlink(Path::new("loop-b"), &root.join("loop-a"));
+        symlink(Path::new("loop-a"), &root.join("loop-b"));
+    }
+    let server = Server::start(&root, &[]);
+    let long_name = format!("/{}.txt", "n".repeat(300));
+    let long_dir = format!("/{}/index.html", "d".repeat(300));
+    let mut targets = vec![long_name.as_str(), long_dir.as_str(), "/index.html/x"];
+    if cfg!(unix) {
+        targets.extend(["/loop-a", "/loop-a/x"]);
+    }
+    for target in targets {
+        let response = server.get(target);
+        assert_eq!(response.status, 404, "{target}: {response:?}");
+        assert_documented_headers(&response, target);
+    }
+}
+
+/// Defect 10: a FIFO (or any file that is neither regular nor a directory)
+/// used to be opened for reading, which blocks until a writer comes.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_without_blocking() {
+    let site = Site::new("special");
+    let root = site.root();
+    let fifo = root.join("pipe.wasm");
+    match Command::new("mkfifo").arg(&fifo).status() {
+        Ok(status) if status.success() => {}
+        other => panic!("mkfifo {} failed: {other:?}", fifo.display()),
+    }
+    let socket_path = root.join("sock");
+    let _socket = match std::os::unix::net::UnixListener::bind(&socket_path) {
+        Ok(socket) => socket,
+        Err(error) => panic!("cannot bind {}: {error}", socket_path.display()),
+    };
+    // A directory whose index.html is a FIFO.
+    let fifo_dir = root.join("fifodir");
+    if let Err(error) = fs::create_dir(&fifo_dir) {
+        panic!("cannot create {}: {error}", fifo_dir.display());
+    }
+    match Command::new("mkfifo")
+        .arg(fifo_dir.join("index.html"))
+        .status()
+    {
+        Ok(status) if status.success() => {}
+        other => panic!("mkfifo failed: {other:?}"),
+    }
+    let server = Server::start(&root, &[]);
+    let quick = Duration::from_secs(5);
+    // More requests than tokio has blocking threads would wedge the old server.
+    for target in ["/pipe.wasm", "/sock", "/fifodir/", "/pipe.wasm"] {
+        let response = match raw_request(server.port, &head_for("GET", target, ""), quick) {
+            Ok(response) => response,
+            Err(error) => panic!("{target}: {error}"),
+        };
+        assert_eq!(response.status, 403, "{target}: {response:?}");
+        assert_documented_headers(&response, target);
+    }
+    let response = server.get("/index.html");
+    assert_eq!(response.status, 200, "{response:?}");
+}
+
+/// Defect 9: the symlink check and the open used to be two steps, so a
+/// symlink flipped between them served the file outside the root.
+#[cfg(unix)]
+#[test]
+fn flipping_symlinks_never_serve_outside_files() {
+    const INSIDE: &str = "inside, fine to serve";
+    const RUN_FOR: Duration = Duration::from_secs(3);
+    const MAX_REQUESTS: usize = 20_000;
+    const CLIENTS: usize = 3;
+
+    let site = Site::new("flip");
+    let root = site.root();
+    write(&root.join("inside.txt"), INSIDE.as_bytes());
+    let link = root.join("flip.txt");
+    symlink(Path::new("inside.txt"), &link);
+    let server = Server::start(&root, &[]);
+    let port = server.port;
+
+    let deadline = Instant::now() + RUN_FOR;
+    let sent = Arc::new(AtomicUsize::new(0));
+    // Renaming a fresh symlink over the old one, so the name always exists.
+    let flipper = {
+        let root = root.clone();
+        thread::spawn(move || -> Result<usize, String> {
+            let spare = root.join("flip.tmp");
+            let mut flips = 0;
+            while Instant::now() < deadline {
+                let target = if flips % 2 == 0 {
+                    "../secret.txt"
+                } else {
+                    "inside.txt"
+                };
+                let _ = fs::remove_file(&spare);
+                std::os::unix::fs::symlink(target, &spare)
+                    .and_then(|()| fs::rename(&spare, root.join("flip.txt")))
+                    .map_err(|error| format!("cannot flip the symlink: {error}"))?;
+                flips += 1;
+            }
+            Ok(flips)
+        })
+    };
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let sent = Arc::clone(&sent);
+            thread::spawn(move || -> Result<[usize; 3], String> {
+                // [inside served, refused, outside served]
+                let mut counts = [0; 3];
+                while Instant::now() < deadline
+                    && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS
+                {
+                    let response = raw_request(port, &head_for("GET", "/flip.txt", ""), TIMEOUT)?;
+                    let body = response.body_text();
+                    if body.contains(SECRET) {
+                        counts[2] += 1;
+                    } else if response.status == 200 && body == INSIDE {
+                        counts[0] += 1;
+                    } else if response.status == 403 {
+                        counts[1] += 1;
+                    } else {
+                        return Err(format!("unexpected response {response:?}"));
+                    }
+                }
+                Ok(counts)
+            })
+        })
+        .collect();
+
+    let mut totals = [0; 3];
+    for client in clients {
+        match client.join() {
+            Ok(Ok(counts)) => {
+                for (total, count) in totals.iter_mut().zip(counts) {
+                    *total += count;
+                }
+            }
+            Ok(Err(error)) => panic!("client failed: {error}"),
+            Err(_) => panic!("a client thread panicked"),
+        }
+    }
+    let flips = match flipper.join() {
+        Ok(Ok(flips)) => flips,
+        Ok(Err(error)) => panic!("{error}"),
+        Err(_) => panic!("the flipper thread panicked"),
+    };
+    let [inside, refused, leaked] = totals;
+    assert_eq!(
+        leaked, 0,
+        "the outside file was served {leaked} times ({inside} inside, {refused} refused, {flips} flips)"
+    );
+    // Negative control: both targets were really hit.
+    assert!(
+        inside > 0 && refused > 0,
+        "inside {inside}, refused {refused}, flips {flips}"
+    );
+}
+
+/// Defect 12: a connection that never finishes its request head is closed
+/// after `--header-timeout`; one that sent part of a head gets 408.
+#[test]
+fn unfinished_request_heads_time_out() {
+    let site = Site::new("header-timeout");
+    let server = Server::start(&site.root(), &["--header-timeout", "1"]);
+    let bound = Duration::from_secs(8);
+    let started = Instant::now();
+    let silent = match connect(server.port, bound) {
+        Ok(stream) => stream,
+        Err(error) => panic!("{error}"),
+    };
+    let partial = thread::spawn({
+        let port = server.port;
+        move || raw_request(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", bound)
+    });
+    let mut silent = silent;
+    let mut received = Vec::new();
+    match silent.read_to_end(&mut received) {
+        Ok(_) => assert!(
+            received.is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(&received)
+        ),
+        Err(error) => panic!("a silent connection was still open after {bound:?}: {error}"),
+    }
+    let response = match partial.join() {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => panic!("partial head: {error}"),
+        Err(_) => panic!("the partial-head thread panicked"),
+    };
+    assert_eq!(response.status, 408, "{response:?}");
+    assert_documented_headers(&response, "408");
+    // Not closed at once, and the server still answers afterwards.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+/// Defect 12: beyond `--max-connections` a connection waits until another
+/// one closes.
+#[test]
+fn connections_beyond_the_limit_wait() {
+    let site = Site::new("connection-limit");
+    let server = Server::start(
+        &site.root(),
+        &["--max-connections", "2", "--header-timeout", "2"],
+    );
+    let bound = Duration::from_secs(8);
+    let idle: Vec<TcpStream> = (0..2)
+        .map(|_| match connect(server.port, bound) {
+            Ok(stream) => stream,
+            Err(error) => panic!("{error}"),
+        })
+        .collect();
+    // Let the server accept both before the third arrives.
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let response = match raw_request(server.port, &head_for("GET", "/", ""), bound) {
+        Ok(response) => response,
+        Err(error) => panic!("queued request: {error}"),
+    };
+    let waited = started.elapsed();
+    assert_eq!(response.status, 200, "{response:?}");
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "answered after {waited:?}, while two idle connections held both slots"
+    );
+    drop(idle);
+}
+
+/// Several requests on one connection, and HEAD, ranges and conditional
+/// requests on a file.
+#[test]
+fn keep_alive_head_ranges_and_conditional_requests() {
+    let site = Site::new("protocol");
+    let server = Server::start(&site.root(), &[]);
+    let quick = Duration::from_secs(10);
+
+    // Two pipelined requests, then Connection: close.
+    let mut raw = b"GET /a.wasm HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
+    raw.extend(head_for("GET", "/b.js", ""));
+    let received = match exchange(server.port, &raw, quick) {
+        Ok(received) => received,
+        Err(error) => panic!("pipelined: {error}"),
+    };
+    let Some(split) = find_second_response(&received) else {
+        panic!(
+            "not two responses: {:?}",
+            String::from_utf8_lossy(&received)
+        )
+    };
+    let (first, second) = received.split_at(split);
+    let first = parse_response(first);
+    let second = parse_response(second);
+    assert_eq!(
+        first.as_ref().map(|r| r.body.as_slice()),
+        Some(WASM),
+        "{first:?}"
+    );
+    assert_eq!(
+        second.as_ref().map(Response::body_text).as_deref(),
+        Some(SCRIPT)
+    );
+
+    // HEAD: the GET headers, no body.
+    let received = match exchange(server.port, &head_for("HEAD", "/a.wasm", ""), quick) {
+        Ok(received) => received,
+        Err(error) => panic!("HEAD: {error}"),
+    };
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+    assert!(text.contains("\r\ncontent-length: 8\r\n"), "{text}");
+    assert!(
+        text.contains("\r\ncontent-type: application/wasm\r\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("\r\n\r\n"), "HEAD sent a body: {text:?}");
+
+    let full = server.get("/a.wasm");
+    assert_eq!(full.header("accept-ranges"), Some("bytes"));
+    let Some(modified) = full.header("last-modified") else {
+        panic!("no Last-Modified: {full:?}")
+    };
+
+    let range = |value: &str| {
+        let raw = head_for("GET", "/a.wasm", &format!("Range: {value}\r\n"));
+        match raw_request(server.port, &raw, quick) {
+            Ok(response) => response,
+            Err(error) => panic!("Range {value}: {error}"),
+        }
+    };
+    let part = range("bytes=1-3");
+    assert_eq!(part.status, 206, "{part:?}");
+    assert_eq!(part.header("content-range"), Some("bytes 1-3/8"));
+    assert_eq!(part.body, &WASM[1..4]);
+    let tail = range("bytes=-2");
+    assert_eq!(tail.status, 206, "{tail:?}");
+    assert_eq!(tail.body, &WASM[6..]);
+    let open = range("bytes=5-");
+    assert_eq!(open.body, &WASM[5..], "{open:?}");
+    let beyond = range("bytes=100-");
+    assert_eq!(beyond.status, 416, "{beyond:?}");
+    assert_eq!(beyond.header("content-range"), Some("bytes */8"));
+    assert_documented_headers(&beyond, "416");
+    let several = range("bytes=0-1,3-4");
+    assert_eq!(several.status, 200, "several ranges are answered in full");
+
+    let raw = head_for(
+        "GET",
+        "/a.wasm",
+        &format!("If-Modified-Since: {modified}\r\n"),
+    );
+    let unchanged = match raw_request(server.port, &raw, quick) {
+        Ok(response) => response,
+        Err(error) => panic!("If-Modified-Since: {error}"),
+    };
+    assert_eq!(unchanged.status, 304, "{unchanged:?}");
+    assert!(unchanged.body.is_empty());
+    assert_documented_headers(&unchanged, "304");
+    let raw = head_for(
+        "GET",
+        "/a.wasm",
+        "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n",
+    );
+    let changed = match raw_request(server.port, &raw, quick) {
+        Ok(response) => response,
+        Err(error) => panic!("old If-Modified-Since: {error}"),
+    };
+    assert_eq!(changed.status, 200, "{changed:?}");
+}
+
+/// Where the second of two responses (each with a Content-Length) starts.
+fn find_second_response(raw: &[u8]) -> Option<usize> {
+    let end = raw.windows(4).position(|window| window == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let length: usize = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse().ok())?
+    })?;
+    Some(end + length)
 }
