@@ -22,17 +22,17 @@ use super::rng::RandomBits;
 /// Shades per material.
 pub const SHADE_COUNT: usize = 4;
 /// Bits of the state byte that hold the shade.
-pub const SHADE_MASK: u8 = 0b0000_0011;
+pub(crate) const SHADE_MASK: u8 = 0b0000_0011;
 /// The bit holding the clock parity.
-pub const CLOCK_BIT: u8 = 0b0000_0100;
+pub(super) const CLOCK_BIT: u8 = 0b0000_0100;
 /// Liquids: set when the liquid flows to the left (-x).
-pub const FLOW_LEFT_BIT: u8 = 0b0000_1000;
+pub(super) const FLOW_LEFT_BIT: u8 = 0b0000_1000;
 /// Where the counter starts.
-pub const COUNTER_SHIFT: u32 = 3;
+pub(super) const COUNTER_SHIFT: u32 = 3;
 /// The largest counter value.
-pub const COUNTER_MAX: u8 = u8::MAX >> COUNTER_SHIFT;
+pub(super) const COUNTER_MAX: u8 = u8::MAX >> COUNTER_SHIFT;
 /// Bits of the state byte that hold the counter.
-pub const COUNTER_MASK: u8 = COUNTER_MAX << COUNTER_SHIFT;
+pub(super) const COUNTER_MASK: u8 = COUNTER_MAX << COUNTER_SHIFT;
 
 const _: () = assert!(SHADE_COUNT == SHADE_MASK as usize + 1);
 const _: () = assert!(SHADE_MASK & CLOCK_BIT == 0 && CLOCK_BIT & COUNTER_MASK == 0);
@@ -40,7 +40,7 @@ const _: () = assert!(FLOW_LEFT_BIT & COUNTER_MASK != 0 && FLOW_LEFT_BIT & !COUN
 
 /// The clock value cells updated during `step` carry.
 #[inline(always)]
-pub const fn clock_for_step(step: u64) -> u8 {
+pub(super) const fn clock_for_step(step: u64) -> u8 {
     if step.is_multiple_of(2) {
         0
     } else {
@@ -50,49 +50,51 @@ pub const fn clock_for_step(step: u64) -> u8 {
 
 /// A state byte, with accessors for its fields.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct CellState(pub u8);
+pub(super) struct CellState(pub(super) u8);
 
 impl CellState {
     /// The shade, `0..SHADE_COUNT`.
     #[inline(always)]
-    pub const fn shade(self) -> u8 {
+    #[cfg(test)]
+    pub(super) const fn shade(self) -> u8 {
         self.0 & SHADE_MASK
     }
 
     /// This state with another shade.
     #[inline(always)]
-    pub const fn with_shade(self, shade: u8) -> CellState {
+    pub(super) const fn with_shade(self, shade: u8) -> CellState {
         CellState((self.0 & !SHADE_MASK) | (shade & SHADE_MASK))
     }
 
     /// The clock bit (0 or `CLOCK_BIT`).
     #[inline(always)]
-    pub const fn clock(self) -> u8 {
+    #[cfg(test)]
+    pub(super) const fn clock(self) -> u8 {
         self.0 & CLOCK_BIT
     }
 
     /// This state with the clock bit set to `clock` (0 or `CLOCK_BIT`).
     #[inline(always)]
-    pub const fn with_clock(self, clock: u8) -> CellState {
+    pub(super) const fn with_clock(self, clock: u8) -> CellState {
         CellState((self.0 & !CLOCK_BIT) | (clock & CLOCK_BIT))
     }
 
     /// The counter, `0..=COUNTER_MAX`.
     #[inline(always)]
-    pub const fn counter(self) -> u8 {
+    pub(super) const fn counter(self) -> u8 {
         self.0 >> COUNTER_SHIFT
     }
 
     /// This state with another counter (saturated to `COUNTER_MAX`).
     #[inline(always)]
-    pub const fn with_counter(self, counter: u8) -> CellState {
+    pub(super) const fn with_counter(self, counter: u8) -> CellState {
         let counter = if counter > COUNTER_MAX { COUNTER_MAX } else { counter };
         CellState((self.0 & !COUNTER_MASK) | (counter << COUNTER_SHIFT))
     }
 
     /// Liquids: the direction they flow in, -1 (left) or +1 (right).
     #[inline(always)]
-    pub const fn flow_direction(self) -> i32 {
+    pub(super) const fn flow_direction(self) -> i32 {
         if self.0 & FLOW_LEFT_BIT != 0 {
             -1
         } else {
@@ -102,7 +104,7 @@ impl CellState {
 
     /// This state flowing in `direction` (negative: left).
     #[inline(always)]
-    pub const fn with_flow_direction(self, direction: i32) -> CellState {
+    pub(super) const fn with_flow_direction(self, direction: i32) -> CellState {
         if direction < 0 {
             CellState(self.0 | FLOW_LEFT_BIT)
         } else {
@@ -113,14 +115,14 @@ impl CellState {
 
 /// A material and its state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Cell {
-    pub material: Material,
-    pub state: CellState,
+pub(super) struct Cell {
+    pub(super) material: Material,
+    pub(super) state: CellState,
 }
 
 impl Cell {
     /// Nothing.
-    pub const EMPTY: Cell = Cell {
+    pub(super) const EMPTY: Cell = Cell {
         material: Material::Empty,
         state: CellState(0),
     };
@@ -128,14 +130,14 @@ impl Cell {
     /// A newly made cell of `material`: a random shade, a random flow
     /// direction for liquids, and a full counter for timed materials; clock 0.
     #[inline]
-    pub fn fresh(material: Material, random: u32) -> Cell {
+    pub(super) fn fresh(material: Material, random: u32) -> Cell {
         Cell::fresh_with_counter(material, random, material.props().lifetime)
     }
 
     /// Like [`Cell::fresh`], with the counter given (fire from a burning
     /// material burns for that material's `burn_time`).
     #[inline]
-    pub fn fresh_with_counter(material: Material, random: u32, counter: u8) -> Cell {
+    pub(super) fn fresh_with_counter(material: Material, random: u32, counter: u8) -> Cell {
         if material == Material::Empty {
             return Cell::EMPTY;
         }
@@ -151,7 +153,7 @@ impl Cell {
 
     /// The same cell with its clock set to `clock`.
     #[inline(always)]
-    pub const fn with_clock(self, clock: u8) -> Cell {
+    pub(super) const fn with_clock(self, clock: u8) -> Cell {
         Cell {
             material: self.material,
             state: self.state.with_clock(clock),

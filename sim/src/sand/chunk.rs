@@ -10,11 +10,11 @@ use super::world::World;
 /// The dirty rectangles of one chunk (see `dirty.rs`).
 #[derive(Debug)]
 #[repr(C)]
-pub struct ChunkState {
+pub(super) struct ChunkState {
     /// What the current step looks at (set in `begin_step`).
-    pub current: DirtyRect,
+    pub(super) current: DirtyRect,
     /// What changed during the current step, for the next one to look at.
-    pub next: DirtyRect,
+    pub(super) next: DirtyRect,
     /// Bit `b` set: frame buffer `b` does not show this chunk as it is now.
     stale_frames: AtomicU32,
 }
@@ -24,7 +24,7 @@ const ALL_FRAMES_STALE: u32 = 0b11;
 
 impl ChunkState {
     /// A chunk with nothing to do, drawn in no frame buffer yet.
-    pub const fn new() -> ChunkState {
+    pub(super) const fn new() -> ChunkState {
         ChunkState {
             current: DirtyRect::new(),
             next: DirtyRect::new(),
@@ -36,7 +36,7 @@ impl ChunkState {
     /// buffers must draw it again. (Relaxed: frames are drawn in the
     /// exclusive `end_step`, after the barrier that ends the phases.)
     #[inline]
-    pub fn mark_stale(&self) {
+    pub(super) fn mark_stale(&self) {
         if self.stale_frames.load(Ordering::Relaxed) != ALL_FRAMES_STALE {
             self.stale_frames.store(ALL_FRAMES_STALE, Ordering::Relaxed);
         }
@@ -44,7 +44,7 @@ impl ChunkState {
 
     /// Whether frame buffer `buffer` must draw this chunk again; clears that.
     #[inline]
-    pub fn take_stale(&self, buffer: u32) -> bool {
+    pub(super) fn take_stale(&self, buffer: u32) -> bool {
         let bit = 1 << buffer;
         self.stale_frames.fetch_and(!bit, Ordering::Relaxed) & bit != 0
     }

@@ -12,15 +12,15 @@ use core::sync::atomic::{AtomicU32, Ordering};
 /// A half-open rectangle of world cells: `x0 <= x < x1`, `y0 <= y < y1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rect {
-    pub x0: i32,
-    pub y0: i32,
-    pub x1: i32,
-    pub y1: i32,
+    pub(super) x0: i32,
+    pub(super) y0: i32,
+    pub(super) x1: i32,
+    pub(super) y1: i32,
 }
 
 impl Rect {
     /// No cells.
-    pub const EMPTY: Rect = Rect {
+    pub(super) const EMPTY: Rect = Rect {
         x0: i32::MAX,
         y0: i32::MAX,
         x1: i32::MIN,
@@ -29,13 +29,13 @@ impl Rect {
 
     /// Whether it holds no cells.
     #[inline]
-    pub const fn is_empty(&self) -> bool {
+    pub(super) const fn is_empty(&self) -> bool {
         self.x0 >= self.x1 || self.y0 >= self.y1
     }
 
     /// The cells in both.
     #[inline]
-    pub fn intersect(&self, other: &Rect) -> Rect {
+    pub(super) fn intersect(&self, other: &Rect) -> Rect {
         Rect {
             x0: self.x0.max(other.x0),
             y0: self.y0.max(other.y0),
@@ -45,7 +45,8 @@ impl Rect {
     }
 
     /// Number of cells.
-    pub fn area(&self) -> u64 {
+    #[cfg(test)]
+    pub(super) fn area(&self) -> u64 {
         if self.is_empty() {
             0
         } else {
@@ -57,7 +58,7 @@ impl Rect {
 /// The inclusive bounds of the cells changed so far, kept in plain integers
 /// while one chunk is updated and published once at the end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ChangeBounds {
+pub(super) struct ChangeBounds {
     min_x: i32,
     min_y: i32,
     max_x: i32,
@@ -66,7 +67,7 @@ pub struct ChangeBounds {
 
 impl ChangeBounds {
     /// Nothing changed.
-    pub const NONE: ChangeBounds = ChangeBounds {
+    pub(super) const NONE: ChangeBounds = ChangeBounds {
         min_x: i32::MAX,
         min_y: i32::MAX,
         max_x: i32::MIN,
@@ -75,7 +76,7 @@ impl ChangeBounds {
 
     /// Records that cell (x, y) changed.
     #[inline(always)]
-    pub fn include(&mut self, x: i32, y: i32) {
+    pub(super) fn include(&mut self, x: i32, y: i32) {
         self.min_x = self.min_x.min(x);
         self.min_y = self.min_y.min(y);
         self.max_x = self.max_x.max(x);
@@ -84,20 +85,20 @@ impl ChangeBounds {
 
     /// Records that every cell of row `y` from `x0` to `x1` (inclusive) changed.
     #[inline]
-    pub fn include_span(&mut self, x0: i32, x1: i32, y: i32) {
+    pub(super) fn include_span(&mut self, x0: i32, x1: i32, y: i32) {
         self.include(x0, y);
         self.include(x1, y);
     }
 
     /// Whether nothing was recorded.
     #[inline]
-    pub const fn is_empty(&self) -> bool {
+    pub(super) const fn is_empty(&self) -> bool {
         self.min_x > self.max_x
     }
 
     /// The changed cells grown by `margin_x` / `margin_y` on each side: every
     /// cell whose rule could now decide differently.
-    pub fn grown(&self, margin_x: i32, margin_y: i32) -> Rect {
+    pub(super) fn grown(&self, margin_x: i32, margin_y: i32) -> Rect {
         if self.is_empty() {
             return Rect::EMPTY;
         }
@@ -115,7 +116,7 @@ impl ChangeBounds {
 /// Empty is stored as `x0 = y0 = u32::MAX`, `x1 = y1 = 0`, so that growing it
 /// is a plain min on the start and max on the end.
 #[derive(Debug)]
-pub struct DirtyRect {
+pub(super) struct DirtyRect {
     x0: AtomicU32,
     y0: AtomicU32,
     x1: AtomicU32,
@@ -129,7 +130,7 @@ const ORDER: Ordering = Ordering::Relaxed;
 
 impl DirtyRect {
     /// An empty rectangle.
-    pub const fn new() -> DirtyRect {
+    pub(super) const fn new() -> DirtyRect {
         DirtyRect {
             x0: AtomicU32::new(u32::MAX),
             y0: AtomicU32::new(u32::MAX),
@@ -140,7 +141,7 @@ impl DirtyRect {
 
     /// Grows it to cover `rect` (which must lie in non-negative coordinates).
     #[inline]
-    pub fn grow(&self, rect: &Rect) {
+    pub(super) fn grow(&self, rect: &Rect) {
         if rect.is_empty() {
             return;
         }
@@ -153,7 +154,7 @@ impl DirtyRect {
 
     /// The rectangle.
     #[inline]
-    pub fn load(&self) -> Rect {
+    pub(super) fn load(&self) -> Rect {
         let x0 = self.x0.load(ORDER);
         let y0 = self.y0.load(ORDER);
         let x1 = self.x1.load(ORDER);
@@ -170,7 +171,7 @@ impl DirtyRect {
     }
 
     /// Replaces it with `rect`.
-    pub fn store(&self, rect: &Rect) {
+    pub(super) fn store(&self, rect: &Rect) {
         if rect.is_empty() {
             self.clear();
             return;
@@ -182,7 +183,7 @@ impl DirtyRect {
     }
 
     /// Empties it.
-    pub fn clear(&self) {
+    pub(super) fn clear(&self) {
         // Every wasm atomic store is sequentially consistent (an `xchg` on
         // x86), and in a settled world nearly every rectangle is already
         // clear at each step: loads are cheap, so skip the stores then.
@@ -200,7 +201,7 @@ impl DirtyRect {
     }
 
     /// Empties it and returns what it held.
-    pub fn take(&self) -> Rect {
+    pub(super) fn take(&self) -> Rect {
         let rect = self.load();
         self.clear();
         rect

@@ -22,7 +22,7 @@ pub enum SimError {
 
 impl SimError {
     /// A short human-readable description.
-    pub const fn message(self) -> &'static str {
+    pub(super) const fn message(self) -> &'static str {
         match self {
             SimError::InvalidArgument => "invalid argument",
             SimError::TooLarge => "world too large",

@@ -10,19 +10,19 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 /// A spin lock with no data of its own.
 #[derive(Debug)]
-pub struct ExclusiveLock {
+pub(super) struct ExclusiveLock {
     held: AtomicBool,
 }
 
 /// Proof of holding the lock; releases it when dropped.
 #[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct ExclusiveGuard<'a> {
+pub(super) struct ExclusiveGuard<'a> {
     lock: &'a ExclusiveLock,
 }
 
 impl ExclusiveLock {
     /// An unlocked lock.
-    pub const fn new() -> ExclusiveLock {
+    pub(super) const fn new() -> ExclusiveLock {
         ExclusiveLock {
             held: AtomicBool::new(false),
         }
@@ -30,7 +30,7 @@ impl ExclusiveLock {
 
     /// Waits until the lock is free and takes it. Acquire ordering makes
     /// everything the previous holder wrote visible.
-    pub fn lock(&self) -> ExclusiveGuard<'_> {
+    pub(super) fn lock(&self) -> ExclusiveGuard<'_> {
         while self
             .held
             .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)

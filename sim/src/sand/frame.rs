@@ -30,7 +30,7 @@ pub const PALETTE_LEN: usize = MATERIAL_COUNT * SHADE_COUNT;
 
 /// The palette as little-endian `u32`s whose bytes are R, G, B, A (so a byte
 /// view reads RGBA, and a `Uint32Array` holds `0xAABBGGRR`).
-pub static PALETTE: [u32; PALETTE_LEN] = {
+pub(crate) static PALETTE: [u32; PALETTE_LEN] = {
     let mut palette = [0; PALETTE_LEN];
     let mut id = 0;
     while id < MATERIAL_COUNT {
@@ -64,7 +64,7 @@ const _: () = assert!(PALETTE_LEN <= u8::MAX as usize + 1);
 /// The atomics of the handshake.
 #[derive(Debug)]
 #[repr(C)]
-pub struct FrameSync {
+pub(super) struct FrameSync {
     /// Which buffer (0 or 1) holds the latest published frame.
     front: AtomicU32,
     /// Frames published so far.
@@ -75,7 +75,7 @@ pub struct FrameSync {
 
 impl FrameSync {
     /// Buffer 0 in front, nothing published, a frame wanted.
-    pub const fn new() -> FrameSync {
+    pub(super) const fn new() -> FrameSync {
         FrameSync {
             front: AtomicU32::new(0),
             seq: AtomicU32::new(0),
@@ -93,66 +93,41 @@ impl Default for FrameSync {
 impl World {
     /// Tells the simulation the page has finished reading the front buffer
     /// and wants the next frame. Never blocks.
-    pub fn request_frame(&self) {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn request_frame(&self) {
         self.frame_sync.wanted.store(1, Ordering::Release);
     }
 
     /// Frames published so far; a change means a new front buffer.
-    pub fn frame_seq(&self) -> u32 {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn frame_seq(&self) -> u32 {
         self.frame_sync.seq.load(Ordering::Acquire)
     }
 
     /// Which buffer is the front one (0 or 1).
-    pub fn front_frame_index(&self) -> u32 {
+    pub(super) fn front_frame_index(&self) -> u32 {
         self.frame_sync.front.load(Ordering::Acquire)
     }
 
-    /// The front buffer: `frame_len()` palette indices, row by row.
+    /// The front buffer: width * height palette indices, row by row.
     ///
     /// It may be read until the reader calls `request_frame`; after that, a
     /// later `end_step` may overwrite it.
-    pub fn front_frame_ptr(&self) -> *const u8 {
-        self.frame_buffer_ptr(self.front_frame_index())
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn front_frame_ptr(&self) -> *const u8 {
+        self.frames[(self.front_frame_index() != 0) as usize]
     }
 
-    /// Buffer `index` (0 or 1; anything else is treated as 1).
-    pub fn frame_buffer_ptr(&self, index: u32) -> *const u8 {
-        self.frames[(index != 0) as usize]
-    }
-
-    /// Bytes in one frame (width * height).
-    pub fn frame_len(&self) -> usize {
-        self.frame_len
-    }
-
-    /// The palette (RGBA bytes per entry).
-    pub fn palette(&self) -> &'static [u32] {
-        &PALETTE
-    }
-
-    /// Address of the palette.
-    pub fn palette_ptr(&self) -> *const u32 {
+    /// Address of the palette ([`PALETTE`]).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn palette_ptr(&self) -> *const u32 {
         PALETTE.as_ptr()
     }
 
     /// Entries in the palette.
-    pub fn palette_len(&self) -> usize {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn palette_len(&self) -> usize {
         PALETTE_LEN
-    }
-
-    /// Address of `frame_seq`, for hosts that poll it with atomics.
-    pub fn frame_seq_ptr(&self) -> *const AtomicU32 {
-        &self.frame_sync.seq
-    }
-
-    /// Address of `frame_wanted`, for hosts that set it with atomics.
-    pub fn frame_wanted_ptr(&self) -> *const AtomicU32 {
-        &self.frame_sync.wanted
-    }
-
-    /// Address of `front`, for hosts that read it with atomics.
-    pub fn front_index_ptr(&self) -> *const AtomicU32 {
-        &self.frame_sync.front
     }
 
     /// Step 3 of the handshake.

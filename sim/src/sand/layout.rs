@@ -29,13 +29,13 @@ use super::world::World;
 /// dirty tracking.
 pub const CHUNK_SIZE: u32 = 64;
 /// `log2(CHUNK_SIZE)`, for dividing by shifting.
-pub const CHUNK_SHIFT: u32 = CHUNK_SIZE.trailing_zeros();
+pub(super) const CHUNK_SHIFT: u32 = CHUNK_SIZE.trailing_zeros();
 /// The largest width or height a world may have.
 pub const MAX_WORLD_SIZE: u32 = 4096;
 /// Wall cells around the world in each plane.
-pub const BORDER: u32 = 8;
+pub(super) const BORDER: u32 = 8;
 /// Alignment of the header and of every part of the region.
-pub const REGION_ALIGN: usize = 64;
+pub(crate) const REGION_ALIGN: usize = 64;
 
 const _: () = assert!(CHUNK_SIZE.is_power_of_two());
 const _: () = assert!(REGION_ALIGN >= core::mem::align_of::<World>());
@@ -47,29 +47,29 @@ const _: () = assert!(MAX_WORLD_SIZE + 2 * BORDER <= 1 << 16);
 
 /// Offsets (from the aligned start) and sizes of every part of a world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
-    pub width: u32,
-    pub height: u32,
+pub(super) struct Layout {
+    pub(super) width: u32,
+    pub(super) height: u32,
     /// Bytes from one plane row to the next.
-    pub stride: usize,
+    pub(super) stride: usize,
     /// Bytes in one plane, border included.
-    pub plane_len: usize,
+    pub(super) plane_len: usize,
     /// Index of world cell (0, 0) inside a plane.
-    pub origin: usize,
-    pub chunks_x: u32,
-    pub chunks_y: u32,
-    pub chunk_count: usize,
-    pub chunks_offset: usize,
-    pub phase_items_offset: usize,
-    pub paint_slots_offset: usize,
-    pub row_spans_offset: usize,
-    pub material_offset: usize,
-    pub state_offset: usize,
-    pub frame_offsets: [usize; 2],
+    pub(super) origin: usize,
+    pub(super) chunks_x: u32,
+    pub(super) chunks_y: u32,
+    pub(super) chunk_count: usize,
+    pub(super) chunks_offset: usize,
+    pub(super) phase_items_offset: usize,
+    pub(super) paint_slots_offset: usize,
+    pub(super) row_spans_offset: usize,
+    pub(super) material_offset: usize,
+    pub(super) state_offset: usize,
+    pub(super) frame_offsets: [usize; 2],
     /// Bytes in one frame: one palette index per cell.
-    pub frame_len: usize,
+    pub(super) frame_len: usize,
     /// Bytes from the aligned start to the end of the last part.
-    pub total: usize,
+    pub(super) total: usize,
 }
 
 /// `a + b`, or `TooLarge` if it overflows the address space.
@@ -96,7 +96,7 @@ fn place(end: usize, len: usize) -> Result<(usize, usize), SimError> {
 
 impl Layout {
     /// The layout of a `width` x `height` world.
-    pub fn new(width: u32, height: u32) -> Result<Layout, SimError> {
+    pub(super) fn new(width: u32, height: u32) -> Result<Layout, SimError> {
         if width == 0 || height == 0 {
             return Err(SimError::InvalidArgument);
         }
@@ -146,7 +146,7 @@ impl Layout {
 
     /// Region bytes a world needs, including the slack that lets any start
     /// address be aligned up to `REGION_ALIGN`.
-    pub fn bytes_needed(&self) -> Result<usize, SimError> {
+    pub(super) fn bytes_needed(&self) -> Result<usize, SimError> {
         add(self.total, REGION_ALIGN - 1)
     }
 }

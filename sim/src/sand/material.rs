@@ -35,7 +35,7 @@ pub enum Material {
 /// Outside the world reads as wall too: anything the simulation does not
 /// understand is inert, indestructible, never moved, and only replaced by
 /// painting (the eraser or a wall stroke). It is drawn with the wall colours.
-pub const UNKNOWN_BYTE_FALLBACK: Material = Material::Wall;
+pub(crate) const UNKNOWN_BYTE_FALLBACK: Material = Material::Wall;
 
 impl Material {
     /// Every material, in id order.
@@ -61,7 +61,7 @@ impl Material {
     /// The material with this id, or `None` for a byte that is not one.
     /// This is the only way a byte becomes a `Material`.
     #[inline(always)]
-    pub const fn from_u8(byte: u8) -> Option<Material> {
+    pub(crate) const fn from_u8(byte: u8) -> Option<Material> {
         match byte {
             0 => Some(Material::Empty),
             1 => Some(Material::Wall),
@@ -85,7 +85,7 @@ impl Material {
 
     /// `from_u8`, with unknown bytes read as [`UNKNOWN_BYTE_FALLBACK`].
     #[inline(always)]
-    pub const fn from_u8_or_fallback(byte: u8) -> Material {
+    pub(super) const fn from_u8_or_fallback(byte: u8) -> Material {
         match Material::from_u8(byte) {
             Some(material) => material,
             None => UNKNOWN_BYTE_FALLBACK,
@@ -100,7 +100,7 @@ impl Material {
 
     /// This material's row of the property table.
     #[inline(always)]
-    pub const fn props(self) -> &'static MaterialProps {
+    pub(super) const fn props(self) -> &'static MaterialProps {
         &MATERIALS[self as usize]
     }
 

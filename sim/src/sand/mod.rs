@@ -10,7 +10,7 @@
 //!
 //! | file | concept |
 //! |---|---|
-//! | `error.rs` | [`SimError`] and its stable codes |
+//! | `error.rs` | [`SimError`] (its export codes are `abi::code`'s) |
 //! | `material.rs` | [`Material`] ids and the checked byte conversion |
 //! | `properties.rs` | the material table: every per-material number |
 //! | `cell.rs` | the state byte layout, [`Cell`] |
@@ -28,6 +28,12 @@
 //! | `hash.rs` | the world hash |
 //! | `scene.rs` | ready-made worlds |
 //! | `snapshot.rs` | the save format: world ↔ bytes |
+//!
+//! Items that only the wasm exports call (`sim/src/exports` is compiled for
+//! wasm32 only) carry `#[cfg_attr(not(target_arch = "wasm32"),
+//! allow(dead_code, ...))]`: a native build cannot see their callers, and the
+//! wasm builds still report them if they become unused. Items only tests use
+//! are `#[cfg(test)]`.
 
 mod cell;
 mod chunk;
@@ -51,21 +57,28 @@ mod world;
 #[cfg(test)]
 mod tests;
 
-pub use cell::{
-    Cell, CellState, CLOCK_BIT, COUNTER_MASK, COUNTER_MAX, COUNTER_SHIFT, FLOW_LEFT_BIT, SHADE_COUNT,
-    SHADE_MASK,
-};
+// What other crates use (quicksand-tests: the native engine, the fuzzers;
+// quicksand-tools: the abi.js tests). Everything else is `pub(crate)` or
+// narrower.
+pub use cell::SHADE_COUNT;
 pub use dirty::Rect;
 pub use error::SimError;
-pub use frame::{PALETTE, PALETTE_LEN};
-pub use hash::WordHasher;
-pub use layout::{BORDER, CHUNK_SIZE, MAX_WORLD_SIZE, REGION_ALIGN};
-pub use material::{Material, MATERIAL_COUNT, UNKNOWN_BYTE_FALLBACK};
-pub use neighborhood::{Neighborhood, DIRTY_MARGIN_X, DIRTY_MARGIN_Y, MAX_REACH};
-pub use paint::{PaintCommand, MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY};
-pub use properties::{MaterialProps, Rgba, StateOfMatter, MATERIALS};
-pub use rng::{mix32, Chance, RandomBits, StepRng, Stream};
+pub use frame::PALETTE_LEN;
+pub use layout::{CHUNK_SIZE, MAX_WORLD_SIZE};
+pub use material::{Material, MATERIAL_COUNT};
+pub use paint::{MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY};
 pub use scene::Scene;
-pub use snapshot::{SnapshotError, SNAPSHOT_HEADER_BYTES, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use step::PHASE_COUNT;
+pub use snapshot::{SNAPSHOT_HEADER_BYTES, SNAPSHOT_VERSION};
 pub use world::World;
+
+// What the rest of this crate uses (`abi`, and the exports).
+pub(crate) use cell::SHADE_MASK;
+pub(crate) use frame::PALETTE;
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
+pub(crate) use layout::REGION_ALIGN;
+pub(crate) use material::UNKNOWN_BYTE_FALLBACK;
+pub(crate) use snapshot::{SnapshotError, SNAPSHOT_MAGIC};
+
+/// The save checksum and world hash; public so that outside tools (the save
+/// fuzz test) compute the checksum with the code itself.
+pub use hash::WordHasher;

@@ -22,13 +22,13 @@ use super::rules;
 use super::world::World;
 
 /// The farthest (in x or y) a rule may read or write from its own cell.
-pub const MAX_REACH: i32 = 6;
+pub(super) const MAX_REACH: i32 = 6;
 
 /// How far sideways a rule's decision looks: a change wakes the cells up to
 /// this far left and right of it (liquids look `spread` cells sideways).
-pub const DIRTY_MARGIN_X: i32 = if MAX_SPREAD as i32 > 1 { MAX_SPREAD as i32 } else { 1 };
+pub(super) const DIRTY_MARGIN_X: i32 = if MAX_SPREAD as i32 > 1 { MAX_SPREAD as i32 } else { 1 };
 /// How far up and down a rule's decision looks (the rows above and below).
-pub const DIRTY_MARGIN_Y: i32 = 1;
+pub(super) const DIRTY_MARGIN_Y: i32 = 1;
 
 // Liquids look one row below their farthest sideways cell; explosions reach
 // a neighbour's blast radius; and no access may leave the half chunk around
@@ -42,7 +42,7 @@ const _: () = assert!(MAX_REACH <= CHUNK_SIZE as i32 / 2);
 const SPAWN_SALT: u32 = 0x5EED_CE11;
 
 /// A cursor over the cells of one chunk during one step.
-pub struct Neighborhood {
+pub(super) struct Neighborhood {
     /// World cell (0, 0) of the material plane.
     material: *mut u8,
     /// World cell (0, 0) of the state plane.
@@ -125,18 +125,6 @@ impl Neighborhood {
         &self.changes
     }
 
-    /// World x of the current cell.
-    #[inline(always)]
-    pub fn x(&self) -> i32 {
-        self.x
-    }
-
-    /// World y of the current cell (y grows downwards).
-    #[inline(always)]
-    pub fn y(&self) -> i32 {
-        self.y
-    }
-
     /// Plane index of the cell at (dx, dy), or `None` beyond `MAX_REACH`.
     #[inline(always)]
     fn offset(&self, dx: i32, dy: i32) -> Option<isize> {
@@ -149,7 +137,7 @@ impl Neighborhood {
     /// The material at (dx, dy): wall outside the world or beyond reach, and
     /// the fallback for bytes that are not materials.
     #[inline(always)]
-    pub fn get(&self, dx: i32, dy: i32) -> Material {
+    pub(super) fn get(&self, dx: i32, dy: i32) -> Material {
         match self.offset(dx, dy) {
             // SAFETY: within `MAX_REACH <= BORDER` of a visited world cell,
             // so inside the plane, and ours alone (contract of `new`).
@@ -161,7 +149,7 @@ impl Neighborhood {
     /// How heavy the cell at (dx, dy) is to push aside (its material's
     /// `displacement_weight`): a falling cell moves into it only if lighter.
     #[inline(always)]
-    pub fn weight(&self, dx: i32, dy: i32) -> u8 {
+    pub(super) fn weight(&self, dx: i32, dy: i32) -> u8 {
         match self.offset(dx, dy) {
             // SAFETY: as in `get`.
             Some(index) => DISPLACEMENT_WEIGHT_BY_BYTE[unsafe { *self.material.offset(index) } as usize],
@@ -171,13 +159,13 @@ impl Neighborhood {
 
     /// Whether a falling cell of density `density` can swap into (dx, dy).
     #[inline(always)]
-    pub fn can_sink_into(&self, dx: i32, dy: i32, density: u8) -> bool {
+    pub(super) fn can_sink_into(&self, dx: i32, dy: i32, density: u8) -> bool {
         self.weight(dx, dy) < density
     }
 
     /// The state at (dx, dy) (zero beyond reach).
     #[inline(always)]
-    pub fn get_state(&self, dx: i32, dy: i32) -> CellState {
+    pub(super) fn get_state(&self, dx: i32, dy: i32) -> CellState {
         match self.offset(dx, dy) {
             // SAFETY: as in `get`.
             Some(index) => CellState(unsafe { *self.state.offset(index) }),
@@ -185,22 +173,16 @@ impl Neighborhood {
         }
     }
 
-    /// The material of the current cell.
-    #[inline(always)]
-    pub fn material(&self) -> Material {
-        self.get(0, 0)
-    }
-
     /// The state of the current cell.
     #[inline(always)]
-    pub fn state(&self) -> CellState {
+    pub(super) fn state(&self) -> CellState {
         self.get_state(0, 0)
     }
 
     /// Replaces the state of the current cell without recording a change
     /// (for invisible bookkeeping, or when the rule keeps the cell awake).
     #[inline(always)]
-    pub fn set_state(&mut self, state: CellState) {
+    pub(super) fn set_state(&mut self, state: CellState) {
         // SAFETY: the current cell is a visited world cell (contract of `new`).
         unsafe { *self.state.offset(self.index) = state.with_clock(self.clock).0 };
     }
@@ -208,7 +190,7 @@ impl Neighborhood {
     /// Puts `cell` at (dx, dy), marked as updated this step. Ignored beyond
     /// reach.
     #[inline(always)]
-    pub fn set(&mut self, dx: i32, dy: i32, cell: Cell) {
+    pub(super) fn set(&mut self, dx: i32, dy: i32, cell: Cell) {
         if let Some(index) = self.offset(dx, dy) {
             // SAFETY: as in `get`.
             unsafe {
@@ -223,7 +205,7 @@ impl Neighborhood {
     /// as updated this step. The cursor stays where it is, so the rule
     /// should stop after moving its cell. Ignored beyond reach.
     #[inline(always)]
-    pub fn swap(&mut self, dx: i32, dy: i32) {
+    pub(super) fn swap(&mut self, dx: i32, dy: i32) {
         let Some(other) = self.offset(dx, dy) else {
             return;
         };
@@ -244,21 +226,21 @@ impl Neighborhood {
 
     /// Puts a new cell of `material` at (dx, dy).
     #[inline]
-    pub fn spawn(&mut self, dx: i32, dy: i32, material: Material) {
+    pub(super) fn spawn(&mut self, dx: i32, dy: i32, material: Material) {
         let cell = Cell::fresh(material, self.spawn_random(dx, dy));
         self.set(dx, dy, cell);
     }
 
     /// Puts a new cell of `material` with the given counter at (dx, dy).
     #[inline]
-    pub fn spawn_with_counter(&mut self, dx: i32, dy: i32, material: Material, counter: u8) {
+    pub(super) fn spawn_with_counter(&mut self, dx: i32, dy: i32, material: Material, counter: u8) {
         let cell = Cell::fresh_with_counter(material, self.spawn_random(dx, dy), counter);
         self.set(dx, dy, cell);
     }
 
     /// Turns the current cell into a new cell of `material`.
     #[inline]
-    pub fn become_new(&mut self, material: Material) {
+    pub(super) fn become_new(&mut self, material: Material) {
         self.spawn(0, 0, material);
     }
 
@@ -270,14 +252,14 @@ impl Neighborhood {
 
     /// This cell's random bits for this step: hash(seed, step, x, y).
     #[inline(always)]
-    pub fn dice(&self) -> RandomBits {
+    pub(super) fn dice(&self) -> RandomBits {
         RandomBits::new(self.rng.at(self.x as u32, self.y as u32))
     }
 
     /// Asks for the current cell to be looked at again next step even though
     /// nothing changed (a reaction that may still happen, a timer running).
     #[inline(always)]
-    pub fn keep_awake(&mut self) {
+    pub(super) fn keep_awake(&mut self) {
         self.changes.include(self.x, self.y);
     }
 }

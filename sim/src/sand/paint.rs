@@ -31,13 +31,13 @@ const _: () = assert!(PAINT_RING_CAPACITY.is_power_of_two());
 
 /// One stroke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PaintCommand {
-    pub x0: i32,
-    pub y0: i32,
-    pub x1: i32,
-    pub y1: i32,
-    pub radius: u32,
-    pub material: Material,
+pub(super) struct PaintCommand {
+    pub(super) x0: i32,
+    pub(super) y0: i32,
+    pub(super) x1: i32,
+    pub(super) y1: i32,
+    pub(super) radius: u32,
+    pub(super) material: Material,
 }
 
 impl PaintCommand {
@@ -46,7 +46,7 @@ impl PaintCommand {
     /// Errors: `UnknownMaterial` for a byte that is not a material;
     /// `InvalidArgument` for a radius above `MAX_BRUSH_RADIUS` or an end
     /// point more than `PAINT_COORD_MARGIN` outside the world.
-    pub fn new(
+    pub(super) fn new(
         (x0, y0, x1, y1): (i32, i32, i32, i32),
         radius: u32,
         material: u32,
@@ -80,7 +80,7 @@ impl PaintCommand {
 /// free of data races; the consumer checks every command again.
 #[derive(Debug)]
 #[repr(C)]
-pub struct PaintSlot {
+pub(super) struct PaintSlot {
     x0: AtomicI32,
     y0: AtomicI32,
     x1: AtomicI32,
@@ -91,7 +91,7 @@ pub struct PaintSlot {
 
 impl PaintSlot {
     /// An unused slot.
-    pub const fn new() -> PaintSlot {
+    pub(super) const fn new() -> PaintSlot {
         PaintSlot {
             x0: AtomicI32::new(0),
             y0: AtomicI32::new(0),
@@ -108,7 +108,7 @@ impl PaintSlot {
 /// `PAINT_RING_CAPACITY` slots lie in their own part of the region.
 #[derive(Debug)]
 #[repr(C)]
-pub struct PaintQueue {
+pub(super) struct PaintQueue {
     head: AtomicU32,
     tail: AtomicU32,
     slots: *const PaintSlot,
@@ -121,7 +121,7 @@ impl PaintQueue {
     ///
     /// `slots` points to `PAINT_RING_CAPACITY` initialised slots that live
     /// as long as the queue.
-    pub const unsafe fn new(slots: *const PaintSlot) -> PaintQueue {
+    pub(super) const unsafe fn new(slots: *const PaintSlot) -> PaintQueue {
         PaintQueue {
             head: AtomicU32::new(0),
             tail: AtomicU32::new(0),
@@ -181,14 +181,14 @@ impl PaintQueue {
 /// The painted cells of one row while a stroke is rasterised: `min_x..=max_x`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
-pub struct RowSpan {
+pub(super) struct RowSpan {
     min_x: i32,
     max_x: i32,
 }
 
 impl RowSpan {
     /// No cells.
-    pub const EMPTY: RowSpan = RowSpan {
+    pub(super) const EMPTY: RowSpan = RowSpan {
         min_x: i32::MAX,
         max_x: i32::MIN,
     };
@@ -278,7 +278,8 @@ impl World {
     }
 
     /// Commands waiting for the next step.
-    pub fn queued_paint_count(&self) -> u32 {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn queued_paint_count(&self) -> u32 {
         self.paint_queue.len()
     }
 

@@ -11,7 +11,7 @@ use super::rng::Chance;
 
 /// How a material moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StateOfMatter {
+pub(super) enum StateOfMatter {
     /// Nothing: everything may move into it.
     Empty,
     /// Never moves (wall, stone, wood, ice, plant).
@@ -25,68 +25,66 @@ pub enum StateOfMatter {
 }
 
 /// A colour as `0xRRGGBBAA`, the way colours are usually written.
-pub type Rgba = u32;
+pub(super) type Rgba = u32;
 
 /// Everything that distinguishes one material.
 #[derive(Clone, Copy, Debug)]
-pub struct MaterialProps {
+pub(super) struct MaterialProps {
     /// The row's material (checked against the row index at compile time).
-    pub material: Material,
+    pub(super) material: Material,
     /// Lower-case name.
-    pub name: &'static str,
+    pub(super) name: &'static str,
     /// How it moves.
-    pub state_of_matter: StateOfMatter,
+    pub(super) state_of_matter: StateOfMatter,
     /// Heavier movable cells sink through lighter liquids and gases.
-    pub density: u8,
+    pub(super) density: u8,
     /// The four shades a cell of this material is drawn in.
-    pub colors: [Rgba; SHADE_COUNT],
+    pub(super) colors: [Rgba; SHADE_COUNT],
     /// Liquids: the most cells one step carries it sideways.
-    pub spread: u8,
+    pub(super) spread: u8,
     /// Liquids and gases: chance per step to move at all (viscosity).
-    pub fluidity: Chance,
+    pub(super) fluidity: Chance,
     /// Chance per step that a hot neighbour sets it alight.
-    pub flammability: Chance,
+    pub(super) flammability: Chance,
     /// The counter of the fire it becomes when it catches fire.
-    pub burn_time: u8,
+    pub(super) burn_time: u8,
     /// Non-zero: catching fire is an explosion of this radius instead.
-    pub blast_radius: u8,
-    /// Hot materials ignite, melt and boil their neighbours.
-    pub hot: bool,
+    pub(super) blast_radius: u8,
     /// A hot material touching something that boils becomes this.
-    pub quenched_into: Option<Material>,
+    pub(super) quenched_into: Option<Material>,
     /// What it becomes when a hot material touches it.
-    pub boils_into: Option<Material>,
+    pub(super) boils_into: Option<Material>,
     /// What it becomes next to a hot material...
-    pub melts_into: Option<Material>,
+    pub(super) melts_into: Option<Material>,
     /// ...with this chance per step.
-    pub melt_chance: Chance,
+    pub(super) melt_chance: Chance,
     /// Chance per step that it freezes a neighbour that can freeze.
-    pub freeze_chance: Chance,
+    pub(super) freeze_chance: Chance,
     /// What a freezing neighbour turns it into.
-    pub freezes_into: Option<Material>,
+    pub(super) freezes_into: Option<Material>,
     /// Chance per step that it grows into a neighbour that nourishes plants.
-    pub growth_chance: Chance,
+    pub(super) growth_chance: Chance,
     /// Whether plants grow into it.
-    pub nourishes_plants: bool,
+    pub(super) nourishes_plants: bool,
     /// Whether things dissolve in it.
-    pub solvent: bool,
+    pub(super) solvent: bool,
     /// What it becomes when it dissolves in a solvent neighbour...
-    pub dissolves_into: Option<Material>,
+    pub(super) dissolves_into: Option<Material>,
     /// ...with this chance per step.
-    pub dissolve_chance: Chance,
+    pub(super) dissolve_chance: Chance,
     /// Chance per step that it eats a corrodible neighbour (using itself up).
-    pub corrosion_chance: Chance,
+    pub(super) corrosion_chance: Chance,
     /// Whether corrosive neighbours eat it.
-    pub corrodible: bool,
+    pub(super) corrodible: bool,
     /// Timed materials: the counter a new cell starts with (0 = untimed).
-    pub lifetime: u8,
+    pub(super) lifetime: u8,
     /// Chance per step that the counter of a timed cell ticks down.
-    pub ageing: Chance,
+    pub(super) ageing: Chance,
     /// What a timed cell becomes when its counter runs out.
-    pub decays_into: Material,
+    pub(super) decays_into: Material,
     /// Whether a paint stroke of it replaces what is there (else it only
     /// fills empty cells, so drawing never destroys by accident).
-    pub paint_overwrites: bool,
+    pub(super) paint_overwrites: bool,
 }
 
 /// The colour behind everything.
@@ -104,7 +102,6 @@ const INERT: MaterialProps = MaterialProps {
     flammability: Chance::NEVER,
     burn_time: 0,
     blast_radius: 0,
-    hot: false,
     quenched_into: None,
     boils_into: None,
     melts_into: None,
@@ -125,7 +122,7 @@ const INERT: MaterialProps = MaterialProps {
 };
 
 /// The material table, indexed by material id.
-pub static MATERIALS: [MaterialProps; MATERIAL_COUNT] = [
+pub(super) static MATERIALS: [MaterialProps; MATERIAL_COUNT] = [
     MaterialProps {
         material: Material::Empty,
         name: "empty",
@@ -188,7 +185,6 @@ pub static MATERIALS: [MaterialProps; MATERIAL_COUNT] = [
         density: 1,
         colors: [0xFF5A_1AFF, 0xFF8A_1FFF, 0xFFC0_3AFF, 0xF23A_10FF],
         fluidity: Chance::in_256(72),
-        hot: true,
         quenched_into: Some(Material::Smoke),
         lifetime: 14,
         ageing: Chance::in_256(128),
@@ -239,7 +235,6 @@ pub static MATERIALS: [MaterialProps; MATERIAL_COUNT] = [
         colors: [0xFF5A_00FF, 0xE848_00FF, 0xFF7A_10FF, 0xD03A_00FF],
         spread: 1,
         fluidity: Chance::in_256(56),
-        hot: true,
         quenched_into: Some(Material::Stone),
         ..INERT
     },
@@ -304,7 +299,7 @@ impl MaterialProps {
     /// How heavy it is to push aside: empty is nothing, fluids their
     /// density, and solids and powders cannot be pushed at all.
     #[inline(always)]
-    pub const fn displacement_weight(&self) -> u8 {
+    pub(super) const fn displacement_weight(&self) -> u8 {
         match self.state_of_matter {
             StateOfMatter::Empty => 0,
             StateOfMatter::Liquid | StateOfMatter::Gas => self.density,
@@ -312,17 +307,10 @@ impl MaterialProps {
         }
     }
 
-    /// Whether a falling cell of this material can swap into `target`
-    /// (empty, or a lighter liquid or gas).
-    #[inline(always)]
-    pub const fn can_sink_into(&self, target: Material) -> bool {
-        target.props().displacement_weight() < self.density
-    }
-
     /// Whether a rising gas of this material can swap into `target`
     /// (empty, or a heavier liquid or gas, which then falls past it).
     #[inline(always)]
-    pub const fn can_rise_into(&self, target: Material) -> bool {
+    pub(super) const fn can_rise_into(&self, target: Material) -> bool {
         let other = target.props();
         match other.state_of_matter {
             StateOfMatter::Empty => true,
@@ -332,19 +320,19 @@ impl MaterialProps {
     }
 
     /// Whether cells of this material carry a lifetime counter.
-    pub const fn is_timed(&self) -> bool {
+    pub(super) const fn is_timed(&self) -> bool {
         self.lifetime > 0
     }
 
     /// Whether fire can take it.
-    pub const fn is_flammable(&self) -> bool {
+    pub(super) const fn is_flammable(&self) -> bool {
         self.flammability.is_possible()
     }
 }
 
 /// `displacement_weight` of every byte (bytes that are no material get the
 /// fallback's), so the hot movement checks are one load.
-pub static DISPLACEMENT_WEIGHT_BY_BYTE: [u8; 256] = {
+pub(super) static DISPLACEMENT_WEIGHT_BY_BYTE: [u8; 256] = {
     let mut weights = [0; 256];
     let mut byte = 0;
     while byte < 256 {
@@ -355,7 +343,7 @@ pub static DISPLACEMENT_WEIGHT_BY_BYTE: [u8; 256] = {
 };
 
 /// The largest sideways spread in the table: how far a change can be seen.
-pub const MAX_SPREAD: u8 = {
+pub(super) const MAX_SPREAD: u8 = {
     let mut widest = 0;
     let mut i = 0;
     while i < MATERIAL_COUNT {
@@ -368,7 +356,7 @@ pub const MAX_SPREAD: u8 = {
 };
 
 /// The largest explosion radius in the table.
-pub const MAX_BLAST_RADIUS: u8 = {
+pub(super) const MAX_BLAST_RADIUS: u8 = {
     let mut widest = 0;
     let mut i = 0;
     while i < MATERIAL_COUNT {

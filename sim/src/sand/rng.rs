@@ -6,7 +6,7 @@
 /// A well-mixing bijection on `u32` (the "lowbias32" finaliser by
 /// Chris Wellons): every input bit affects every output bit.
 #[inline(always)]
-pub const fn mix32(mut x: u32) -> u32 {
+pub(super) const fn mix32(mut x: u32) -> u32 {
     x ^= x >> 16;
     x = x.wrapping_mul(0x7feb_352d);
     x ^= x >> 15;
@@ -19,7 +19,7 @@ pub const fn mix32(mut x: u32) -> u32 {
 /// places, and these keep the answers independent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
-pub enum Stream {
+pub(super) enum Stream {
     /// Cell rules during a step.
     Rules = 0x5155_4943,
     /// Shade and counters of painted cells.
@@ -27,20 +27,21 @@ pub enum Stream {
     /// Shade and counters of cells placed by scenes.
     Scene = 0x5343_454e,
     /// Shuffles in tests.
+    #[cfg(test)]
     Test = 0x5445_5354,
 }
 
 /// The random source of one step: hash(seed, step, stream) folded into one
 /// key, then hashed with a cell position on demand.
 #[derive(Clone, Copy, Debug)]
-pub struct StepRng {
+pub(super) struct StepRng {
     key: u32,
 }
 
 impl StepRng {
     /// The source for `stream` at `step` in a world created with `seed`.
     #[inline]
-    pub const fn new(seed: u64, step: u64, stream: Stream) -> StepRng {
+    pub(super) const fn new(seed: u64, step: u64, stream: Stream) -> StepRng {
         let seed_key = mix32(mix32(seed as u32) ^ (seed >> 32) as u32);
         let step_key = mix32(mix32(step as u32 ^ seed_key) ^ (step >> 32) as u32);
         StepRng {
@@ -53,7 +54,7 @@ impl StepRng {
     /// Positions are below 2^16 in each axis, so `x | y << 16` is a distinct
     /// input per cell and the bijective mix keeps the outputs distinct too.
     #[inline(always)]
-    pub const fn at(&self, x: u32, y: u32) -> u32 {
+    pub(super) const fn at(&self, x: u32, y: u32) -> u32 {
         mix32(self.key ^ (x | (y << 16)))
     }
 }
@@ -63,7 +64,7 @@ impl StepRng {
 /// One hash per cell is enough for most rules; a rule that needs more bits
 /// than a word holds mixes the word again.
 #[derive(Clone, Copy, Debug)]
-pub struct RandomBits {
+pub(super) struct RandomBits {
     word: u32,
     used: u32,
 }
@@ -73,13 +74,13 @@ impl RandomBits {
 
     /// Bits from `word`.
     #[inline(always)]
-    pub const fn new(word: u32) -> RandomBits {
+    pub(super) const fn new(word: u32) -> RandomBits {
         RandomBits { word, used: 0 }
     }
 
     /// The next `count` (1..=16) bits as a number.
     #[inline(always)]
-    pub fn take(&mut self, count: u32) -> u32 {
+    pub(super) fn take(&mut self, count: u32) -> u32 {
         if self.used + count > Self::WORD_BITS {
             self.word = mix32(self.word);
             self.used = 0;
@@ -91,13 +92,13 @@ impl RandomBits {
 
     /// A fair coin.
     #[inline(always)]
-    pub fn coin(&mut self) -> bool {
+    pub(super) fn coin(&mut self) -> bool {
         self.take(1) == 1
     }
 
     /// -1 or +1 with equal odds.
     #[inline(always)]
-    pub fn sign(&mut self) -> i32 {
+    pub(super) fn sign(&mut self) -> i32 {
         if self.coin() {
             1
         } else {
@@ -107,27 +108,27 @@ impl RandomBits {
 
     /// Whether an event with this chance happens.
     #[inline(always)]
-    pub fn roll(&mut self, chance: Chance) -> bool {
+    pub(super) fn roll(&mut self, chance: Chance) -> bool {
         chance.hits(self.take(Chance::BITS) as u8)
     }
 }
 
 /// A probability in 256ths, so a roll is one byte comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Chance(u16);
+pub(super) struct Chance(u16);
 
 impl Chance {
     /// Random bits one roll consumes.
-    pub const BITS: u32 = 8;
+    pub(super) const BITS: u32 = 8;
     /// The denominator.
-    pub const SCALE: u16 = 1 << Chance::BITS;
+    pub(super) const SCALE: u16 = 1 << Chance::BITS;
     /// Never happens.
-    pub const NEVER: Chance = Chance(0);
+    pub(super) const NEVER: Chance = Chance(0);
     /// Always happens.
-    pub const ALWAYS: Chance = Chance(Chance::SCALE);
+    pub(super) const ALWAYS: Chance = Chance(Chance::SCALE);
 
     /// `numerator / 256`; numerators above 256 mean always.
-    pub const fn in_256(numerator: u16) -> Chance {
+    pub(super) const fn in_256(numerator: u16) -> Chance {
         if numerator > Chance::SCALE {
             Chance::ALWAYS
         } else {
@@ -137,12 +138,12 @@ impl Chance {
 
     /// Whether the event happens for the random byte `roll`.
     #[inline(always)]
-    pub const fn hits(self, roll: u8) -> bool {
+    pub(super) const fn hits(self, roll: u8) -> bool {
         (roll as u16) < self.0
     }
 
     /// Whether this can ever happen.
-    pub const fn is_possible(self) -> bool {
+    pub(super) const fn is_possible(self) -> bool {
         self.0 > 0
     }
 }

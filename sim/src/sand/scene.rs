@@ -19,15 +19,15 @@ use super::rng::Stream;
 use super::world::World;
 
 /// Rows per band in the `Active` scene.
-pub const ACTIVE_BAND_HEIGHT: u32 = 8;
+pub(super) const ACTIVE_BAND_HEIGHT: u32 = 8;
 /// Patches across the shorter side of the world in the `Mixed` scene.
-pub const MIXED_PATCHES_PER_SIDE: u32 = 8;
+pub(super) const MIXED_PATCHES_PER_SIDE: u32 = 8;
 /// The smallest patch side of the `Mixed` scene.
-pub const MIXED_MIN_PATCH: u32 = 4;
+pub(super) const MIXED_MIN_PATCH: u32 = 4;
 /// Of each patch side, this many quarters are filled; the rest is a gap.
-pub const MIXED_FILLED_QUARTERS: u32 = 3;
+pub(super) const MIXED_FILLED_QUARTERS: u32 = 3;
 /// The order patches cycle through: neighbours that react with each other.
-pub const MIXED_ORDER: [Material; 15] = [
+pub(super) const MIXED_ORDER: [Material; 15] = [
     Material::Wood,
     Material::Fire,
     Material::Oil,
@@ -70,11 +70,6 @@ impl Scene {
             3 => Some(Scene::Settled),
             _ => None,
         }
-    }
-
-    /// The material of cell (x, y) of this scene in a `width` x `height` world.
-    pub fn material_at(self, x: u32, y: u32, width: u32, height: u32) -> Material {
-        SceneShape::new(self, width, height).material_at(x, y)
     }
 }
 
@@ -178,7 +173,8 @@ mod tests {
     fn settled_holds_as_much_sand_and_water_as_active() {
         for height in [1, 2, 9, 64, 100, 1024] {
             let count = |scene: Scene, wanted: Material| {
-                (0..height).filter(|&y| scene.material_at(0, y, 1, height) == wanted).count()
+                let shape = SceneShape::new(scene, 1, height);
+                (0..height).filter(|&y| shape.material_at(0, y) == wanted).count()
             };
             for material in [Material::Sand, Material::Water] {
                 assert_eq!(count(Scene::Active, material), count(Scene::Settled, material), "{height}");
@@ -188,10 +184,11 @@ mod tests {
 
     #[test]
     fn mixed_has_every_material() {
+        let shape = SceneShape::new(Scene::Mixed, 256, 256);
         for material in Material::ALL.into_iter().skip(1) {
             let found = (0..256)
                 .flat_map(|y| (0..256).map(move |x| (x, y)))
-                .any(|(x, y)| Scene::Mixed.material_at(x, y, 256, 256) == material);
+                .any(|(x, y)| shape.material_at(x, y) == material);
             assert!(found, "{material:?}");
         }
     }

@@ -9,7 +9,7 @@ use super::hash::WordHasher;
 use super::world::World;
 
 /// "QSND": the first four bytes of every save.
-pub const SNAPSHOT_MAGIC: [u8; 4] = *b"QSND";
+pub(crate) const SNAPSHOT_MAGIC: [u8; 4] = *b"QSND";
 /// The format version this build writes and reads.
 pub const SNAPSHOT_VERSION: u16 = 1;
 /// Bytes before the material plane.
@@ -20,18 +20,18 @@ const RECT_BYTES: usize = 16;
 const CHECKSUM_BYTES: usize = 8;
 
 mod offset {
-    pub const MAGIC: usize = 0;
-    pub const VERSION: usize = 4;
-    pub const FLAGS: usize = 6;
-    pub const WIDTH: usize = 8;
-    pub const HEIGHT: usize = 12;
-    pub const SEED: usize = 16;
-    pub const STEP: usize = 24;
+    pub(super) const MAGIC: usize = 0;
+    pub(super) const VERSION: usize = 4;
+    pub(super) const FLAGS: usize = 6;
+    pub(super) const WIDTH: usize = 8;
+    pub(super) const HEIGHT: usize = 12;
+    pub(super) const SEED: usize = 16;
+    pub(super) const STEP: usize = 24;
 }
 
 /// Why a load was refused. `abi::code` gives each its export code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnapshotError {
+pub(crate) enum SnapshotError {
     /// Not a quicksand save at all (magic), or cut short.
     NotASave,
     /// A quicksand save from a format version this build cannot read.
@@ -64,14 +64,15 @@ fn read_u64(bytes: &[u8], at: usize) -> u64 {
 
 impl World {
     /// Bytes a snapshot of this world takes.
-    pub fn snapshot_len(&self) -> usize {
+    pub(crate) fn snapshot_len(&self) -> usize {
         let cells = self.width as usize * self.height as usize;
         SNAPSHOT_HEADER_BYTES + 2 * cells + self.chunk_count * RECT_BYTES + CHECKSUM_BYTES
     }
 
     /// Writes a snapshot into `out` and returns its length. Exclusive with
     /// stepping: call it between steps.
-    pub fn write_snapshot(&self, out: &mut [u8]) -> Result<usize, SnapshotError> {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn write_snapshot(&self, out: &mut [u8]) -> Result<usize, SnapshotError> {
         let len = self.snapshot_len();
         let out = out.get_mut(..len).ok_or(SnapshotError::BufferTooSmall)?;
         let _exclusive = self.exclusive.lock();
@@ -113,7 +114,8 @@ impl World {
 
     /// Replaces this world's cells, seed, step count and dirty state with a
     /// snapshot's. The world is unchanged if the bytes are refused.
-    pub fn read_snapshot(&self, bytes: &[u8]) -> Result<(), SnapshotError> {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn read_snapshot(&self, bytes: &[u8]) -> Result<(), SnapshotError> {
         if bytes.len() < SNAPSHOT_HEADER_BYTES || bytes[offset::MAGIC..offset::MAGIC + 4] != SNAPSHOT_MAGIC {
             return Err(SnapshotError::NotASave);
         }

@@ -25,18 +25,18 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::world::World;
 
 /// Phases per step.
-pub const PHASE_COUNT: u32 = 4;
+pub(super) const PHASE_COUNT: u32 = 4;
 
 /// Where one phase's items lie in the phase item list.
 #[derive(Debug)]
-pub struct PhaseRange {
+pub(super) struct PhaseRange {
     start: AtomicU32,
     len: AtomicU32,
 }
 
 impl PhaseRange {
     /// An empty phase.
-    pub const fn new() -> PhaseRange {
+    pub(super) const fn new() -> PhaseRange {
         PhaseRange {
             start: AtomicU32::new(0),
             len: AtomicU32::new(0),
@@ -59,7 +59,7 @@ impl World {
     /// runs. Applies the queued paint commands (in order), makes last step's
     /// marks this step's dirty rectangles, and lists per phase the chunks
     /// that have something to do.
-    pub fn begin_step(&self) {
+    pub(crate) fn begin_step(&self) {
         let _exclusive = self.exclusive.lock();
         // SAFETY: the lock is held.
         unsafe { self.begin_step_exclusive() };
@@ -100,7 +100,7 @@ impl World {
 
     /// Number of work items (dirty chunks) in `phase` of the current step;
     /// 0 for a phase number out of range.
-    pub fn phase_len(&self, phase: u32) -> u32 {
+    pub(crate) fn phase_len(&self, phase: u32) -> u32 {
         match self.phases.get(phase as usize) {
             Some(range) => range.len.load(ORDER),
             None => 0,
@@ -108,7 +108,8 @@ impl World {
     }
 
     /// Number of chunks the current step updates (all phases).
-    pub fn active_chunk_count(&self) -> u32 {
+    #[cfg(test)]
+    pub(super) fn active_chunk_count(&self) -> u32 {
         (0..PHASE_COUNT).map(|phase| self.phase_len(phase)).sum()
     }
 
@@ -128,7 +129,7 @@ impl World {
     /// (Running every item of every phase exactly once is what makes the
     /// step complete and deterministic; the order within a phase does not
     /// matter.)
-    pub unsafe fn update_phase_item(&self, phase: u32, item: u32) {
+    pub(crate) unsafe fn update_phase_item(&self, phase: u32, item: u32) {
         let Some(range) = self.phases.get(phase as usize) else {
             return;
         };
@@ -148,7 +149,7 @@ impl World {
 
     /// Ends a step. Exclusive: call from one thread after every phase item
     /// finished. Counts the step and publishes a frame if one was asked for.
-    pub fn end_step(&self) {
+    pub(crate) fn end_step(&self) {
         let _exclusive = self.exclusive.lock();
         // SAFETY: the lock is held.
         unsafe { self.end_step_exclusive() };
@@ -167,7 +168,8 @@ impl World {
 
     /// One whole step on the calling thread: `begin_step`, every item of
     /// every phase, `end_step`.
-    pub fn step(&self) {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn step(&self) {
         let _exclusive = self.exclusive.lock();
         // SAFETY: the lock is held for the whole step, and this thread runs
         // the phases one after another, so every item is alone.

@@ -10,7 +10,9 @@
 use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use super::cell::{clock_for_step, Cell, CellState, CLOCK_BIT};
+use super::cell::{clock_for_step, Cell, CLOCK_BIT};
+#[cfg(test)]
+use super::cell::CellState;
 use super::chunk::ChunkState;
 use super::dirty::{ChangeBounds, Rect};
 use super::error::SimError;
@@ -25,9 +27,9 @@ use super::step::{PhaseRange, PHASE_COUNT};
 
 /// A falling-sand world living in a region of memory it was given.
 ///
-/// Obtained from [`World::create_in`] or [`World::create_at`] as a shared
-/// reference; all methods take `&self` so several threads can hold it. See
-/// `step.rs` for the stepping protocol and docs/CELLS.md for the layout.
+/// Obtained from [`World::create_at`] as a shared reference; all methods
+/// take `&self` so several threads can hold it. See `step.rs` for the
+/// stepping protocol and docs/CELLS.md for the layout.
 #[repr(C, align(64))]
 pub struct World {
     /// `World::MAGIC`, to recognise a world behind a bare address.
@@ -53,7 +55,6 @@ pub struct World {
     /// Scratch for rasterising paint strokes: one span per world row.
     pub(super) row_spans: *mut RowSpan,
     pub(super) frames: [*mut u8; 2],
-    pub(super) frame_len: usize,
     /// Steps completed so far.
     pub(super) step: AtomicU64,
     pub(super) phases: [PhaseRange; PHASE_COUNT as usize],
@@ -72,7 +73,7 @@ unsafe impl Sync for World {}
 
 impl World {
     /// Marks a region as holding a world ("qsworld1").
-    pub const MAGIC: u64 = u64::from_le_bytes(*b"qsworld1");
+    pub(super) const MAGIC: u64 = u64::from_le_bytes(*b"qsworld1");
 
     /// Bytes of region a `width` x `height` world needs, whatever the
     /// alignment of the region's start.
@@ -85,7 +86,8 @@ impl World {
 
     /// Lays a new, empty world out in `region` (which it borrows for as long
     /// as the world is used).
-    pub fn create_in(
+    #[cfg(test)]
+    pub(crate) fn create_in(
         region: &mut [u8],
         width: u32,
         height: u32,
@@ -161,7 +163,6 @@ impl World {
             phase_items: part(layout.phase_items_offset).cast::<u32>(),
             row_spans: part(layout.row_spans_offset).cast::<RowSpan>(),
             frames: [part(layout.frame_offsets[0]), part(layout.frame_offsets[1])],
-            frame_len: layout.frame_len,
             step: AtomicU64::new(0),
             phases: [const { PhaseRange::new() }; PHASE_COUNT as usize],
             exclusive: ExclusiveLock::new(),
@@ -205,7 +206,8 @@ impl World {
     ///
     /// `ptr` must be null or point to memory valid for reading a `World`
     /// for `'a`; if it is a world, that world must stay alive for `'a`.
-    pub unsafe fn from_ptr<'a>(ptr: *const World) -> Option<&'a World> {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) unsafe fn from_ptr<'a>(ptr: *const World) -> Option<&'a World> {
         if ptr.is_null() || !ptr.is_aligned() {
             return None;
         }
@@ -221,37 +223,35 @@ impl World {
     }
 
     /// This world's address (what [`World::from_ptr`] takes back).
-    pub fn as_ptr(&self) -> *const World {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn as_ptr(&self) -> *const World {
         self
     }
 
     /// Width in cells.
-    pub fn width(&self) -> u32 {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn width(&self) -> u32 {
         self.width
     }
 
     /// Height in cells.
-    pub fn height(&self) -> u32 {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn height(&self) -> u32 {
         self.height
     }
 
     /// The seed all randomness derives from.
-    pub fn seed(&self) -> u64 {
+    pub(super) fn seed(&self) -> u64 {
         self.seed.load(Ordering::Relaxed)
     }
 
     /// Steps completed.
-    pub fn step_count(&self) -> u64 {
+    pub(crate) fn step_count(&self) -> u64 {
         self.step.load(Ordering::Relaxed)
     }
 
-    /// Number of chunks (work units).
-    pub fn chunk_count(&self) -> usize {
-        self.chunk_count
-    }
-
     /// All cells of the world.
-    pub fn bounds(&self) -> Rect {
+    pub(super) fn bounds(&self) -> Rect {
         Rect {
             x0: 0,
             y0: 0,
@@ -262,7 +262,7 @@ impl World {
 
     /// Whether (x, y) is a cell of the world.
     #[inline]
-    pub fn contains(&self, x: i32, y: i32) -> bool {
+    pub(super) fn contains(&self, x: i32, y: i32) -> bool {
         x >= 0 && y >= 0 && x < self.width as i32 && y < self.height as i32
     }
 
@@ -391,7 +391,8 @@ impl World {
 
     /// The material of cell (x, y): wall outside the world, and the
     /// documented fallback for bytes that are not materials.
-    pub fn material_at(&self, x: i32, y: i32) -> Material {
+    #[cfg(test)]
+    pub(super) fn material_at(&self, x: i32, y: i32) -> Material {
         match self.raw_cell_at(x, y) {
             Some((byte, _)) => Material::from_u8_or_fallback(byte),
             None => Material::Wall,
@@ -400,7 +401,8 @@ impl World {
 
     /// The raw material byte and the state of cell (x, y), or `None`
     /// outside the world.
-    pub fn raw_cell_at(&self, x: i32, y: i32) -> Option<(u8, CellState)> {
+    #[cfg(test)]
+    pub(super) fn raw_cell_at(&self, x: i32, y: i32) -> Option<(u8, CellState)> {
         if !self.contains(x, y) {
             return None;
         }
@@ -412,7 +414,8 @@ impl World {
 
     /// Puts a new cell of `material` at (x, y), to be updated from the next
     /// step on. Errors with `InvalidArgument` outside the world.
-    pub fn set_cell(&self, x: i32, y: i32, material: Material) -> Result<(), SimError> {
+    #[cfg(test)]
+    pub(super) fn set_cell(&self, x: i32, y: i32, material: Material) -> Result<(), SimError> {
         if !self.contains(x, y) {
             return Err(SimError::InvalidArgument);
         }
@@ -421,27 +424,18 @@ impl World {
     }
 
     /// Fills `rect` (clipped to the world) with new cells of `material`.
-    pub fn fill_rect(&self, rect: &Rect, material: Material) {
-        let _exclusive = self.exclusive.lock();
-        // SAFETY: the lock is held.
-        unsafe { self.fill_rect_exclusive(rect, material) };
-    }
-
-    /// `fill_rect` without taking the lock.
-    ///
-    /// # Safety
-    ///
-    /// As for [`World::read_raw`].
-    pub(super) unsafe fn fill_rect_exclusive(&self, rect: &Rect, material: Material) {
+    #[cfg(test)]
+    pub(super) fn fill_rect(&self, rect: &Rect, material: Material) {
         let rect = rect.intersect(&self.bounds());
         if rect.is_empty() {
             return;
         }
+        let _exclusive = self.exclusive.lock();
         let fresh = self.fresh_cells(Stream::Scene);
         for y in rect.y0..rect.y1 {
             for x in rect.x0..rect.x1 {
                 let cell = fresh.make(material, x, y);
-                // SAFETY: (x, y) is in the world; the caller has exclusive access.
+                // SAFETY: the lock is held, and (x, y) is in the world.
                 unsafe { self.write_raw(x, y, cell.material.id(), cell.state.0) };
             }
         }
@@ -451,13 +445,9 @@ impl World {
         self.mark_changed(&changes);
     }
 
-    /// Empties every cell.
-    pub fn clear(&self) {
-        self.fill_rect(&self.bounds(), Material::Empty);
-    }
-
     /// How many cells hold `material` (unknown bytes count as nothing).
-    pub fn count_material(&self, material: Material) -> u64 {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn count_material(&self, material: Material) -> u64 {
         let _exclusive = self.exclusive.lock();
         let mut count = 0;
         for y in 0..self.height as i32 {
@@ -471,7 +461,7 @@ impl World {
     /// Writes raw bytes into a cell, bypassing every check on their meaning
     /// (for tests of garbage in the planes).
     #[cfg(test)]
-    pub(crate) fn poke_raw(&self, x: i32, y: i32, material: u8, state: u8) {
+    pub(super) fn poke_raw(&self, x: i32, y: i32, material: u8, state: u8) {
         let _exclusive = self.exclusive.lock();
         // SAFETY: the lock is held; `write_raw` checks (x, y) is in the world.
         unsafe { self.write_raw(x, y, material, state) };

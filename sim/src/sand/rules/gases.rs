@@ -15,7 +15,7 @@ const STEAM: &MaterialProps = Material::Steam.props();
 /// out), burns down into smoke and flickers. It clings to what it is
 /// burning, and licks upwards once nothing around it burns.
 #[inline]
-pub fn fire(cell: &mut Neighborhood) {
+pub(super) fn fire(cell: &mut Neighborhood) {
     cell.keep_awake();
     let mut dice = cell.dice();
     let clinging = match radiate_heat(cell, FIRE, &mut dice) {
@@ -35,13 +35,13 @@ pub fn fire(cell: &mut Neighborhood) {
 
 /// Smoke: rises and thins out into nothing.
 #[inline]
-pub fn smoke(cell: &mut Neighborhood) {
+pub(super) fn smoke(cell: &mut Neighborhood) {
     drift_and_age(cell, SMOKE);
 }
 
 /// Steam: rises, and condenses back into water when its time is up.
 #[inline]
-pub fn steam(cell: &mut Neighborhood) {
+pub(super) fn steam(cell: &mut Neighborhood) {
     drift_and_age(cell, STEAM);
 }
 

@@ -14,20 +14,20 @@ const ACID: &MaterialProps = Material::Acid.props();
 /// Water: flows. (Heat boils it, ice freezes it, plants drink it, salt
 /// dissolves in it: the other materials' rules.)
 #[inline(always)]
-pub fn water(cell: &mut Neighborhood) {
+pub(super) fn water(cell: &mut Neighborhood) {
     flow(cell, WATER);
 }
 
 /// Oil: flows, and floats on water because it is lighter. (Fire lights it.)
 #[inline(always)]
-pub fn oil(cell: &mut Neighborhood) {
+pub(super) fn oil(cell: &mut Neighborhood) {
     flow(cell, OIL);
 }
 
 /// Lava: heats its neighbours (turning to stone where it meets water), and
 /// flows slowly.
 #[inline]
-pub fn lava(cell: &mut Neighborhood) {
+pub(super) fn lava(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
     match radiate_heat(cell, LAVA, &mut dice) {
         Heat::Quenched => return,
@@ -39,7 +39,7 @@ pub fn lava(cell: &mut Neighborhood) {
 
 /// Acid: eats a corrodible neighbour, using itself up; else flows.
 #[inline]
-pub fn acid(cell: &mut Neighborhood) {
+pub(super) fn acid(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
     if let Some((dx, dy, _)) = find_neighbour(cell, &mut dice, |near| near.corrodible) {
         cell.keep_awake();

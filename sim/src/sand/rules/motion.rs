@@ -10,7 +10,7 @@ use crate::sand::rng::RandomBits;
 /// way, else slide down a diagonal (trying a random side first for powders).
 /// Returns whether the cell moved.
 #[inline(always)]
-pub fn fall(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
+pub(super) fn fall(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
     if cell.can_sink_into(0, 1, props.density) {
         cell.swap(0, 1);
         return true;
@@ -36,7 +36,7 @@ fn slide_down(cell: &mut Neighborhood, props: &MaterialProps, first_side: i32) -
 /// stream going instead of jittering), stopping early above a drop.
 /// Returns whether the cell moved.
 #[inline(always)]
-pub fn flow(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
+pub(super) fn flow(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
     if cell.can_sink_into(0, 1, props.density) {
         cell.swap(0, 1);
         return true;
@@ -70,7 +70,7 @@ pub fn flow(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
 
 /// Whether a liquid has anywhere to go (below, down a diagonal, or beside).
 #[inline]
-pub fn could_flow(cell: &Neighborhood, props: &MaterialProps) -> bool {
+pub(super) fn could_flow(cell: &Neighborhood, props: &MaterialProps) -> bool {
     [(0, 1), (-1, 1), (1, 1), (-1, 0), (1, 0)]
         .into_iter()
         .any(|(dx, dy)| cell.can_sink_into(dx, dy, props.density))
@@ -80,7 +80,7 @@ pub fn could_flow(cell: &Neighborhood, props: &MaterialProps) -> bool {
 /// only with the material's `fluidity` chance, staying awake while a move
 /// is possible.
 #[inline]
-pub fn flow_viscous(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) {
+pub(super) fn flow_viscous(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) {
     if cell.can_sink_into(0, 1, props.density) {
         cell.swap(0, 1);
     } else if dice.roll(props.fluidity) {
@@ -94,7 +94,7 @@ pub fn flow_viscous(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut R
 /// diagonal (through empty cells and heavier fluids, in random order), else
 /// drift sideways into empty cells. Returns whether the cell moved.
 #[inline]
-pub fn rise(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> bool {
+pub(super) fn rise(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> bool {
     if !dice.roll(props.fluidity) {
         return false;
     }

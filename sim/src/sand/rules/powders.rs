@@ -12,13 +12,13 @@ const GUNPOWDER: &MaterialProps = Material::Gunpowder.props();
 
 /// Sand: falls and piles up.
 #[inline(always)]
-pub fn sand(cell: &mut Neighborhood) {
+pub(super) fn sand(cell: &mut Neighborhood) {
     fall(cell, SAND);
 }
 
 /// Salt: dissolves next to a solvent (water), else falls like sand.
 #[inline]
-pub fn salt(cell: &mut Neighborhood) {
+pub(super) fn salt(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
     if find_neighbour(cell, &mut dice, |near| near.solvent).is_some() {
         cell.keep_awake();
@@ -34,6 +34,6 @@ pub fn salt(cell: &mut Neighborhood) {
 
 /// Gunpowder: falls like sand; heat makes it explode (see `radiate_heat`).
 #[inline]
-pub fn gunpowder(cell: &mut Neighborhood) {
+pub(super) fn gunpowder(cell: &mut Neighborhood) {
     fall(cell, GUNPOWDER);
 }

@@ -15,7 +15,7 @@ const ORTHOGONAL_START_BITS: u32 = ORTHOGONAL.len().trailing_zeros();
 /// An orthogonal neighbour of the current cell whose material passes
 /// `wanted`, searching from a random side; returns its offset and material.
 #[inline]
-pub fn find_neighbour(
+pub(super) fn find_neighbour(
     cell: &Neighborhood,
     dice: &mut RandomBits,
     wanted: impl Fn(&MaterialProps) -> bool,
@@ -33,7 +33,7 @@ pub fn find_neighbour(
 
 /// What a hot cell did to its surroundings this step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Heat {
+pub(super) enum Heat {
     /// Nothing around reacts to heat.
     Nothing,
     /// Something could react, but the dice said not yet.
@@ -45,11 +45,11 @@ pub enum Heat {
     Quenched,
 }
 
-/// A hot cell (`props.hot`) works on its four neighbours, at most one
+/// A hot cell (fire, lava) works on its four neighbours, at most one
 /// reaction per step: it boils what boils (and is quenched by it), sets
 /// alight what burns, and melts what melts.
 #[inline]
-pub fn radiate_heat(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> Heat {
+pub(super) fn radiate_heat(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> Heat {
     let start = dice.take(ORTHOGONAL_START_BITS) as usize;
     let mut pending = false;
     for turn in 0..ORTHOGONAL.len() {
@@ -119,7 +119,7 @@ fn explode(cell: &mut Neighborhood, cx: i32, cy: i32, radius: i32, fire_time: u8
 /// Timed cells: the counter ticks down with the `ageing` chance; at zero
 /// the cell becomes `decays_into`. Returns whether it decayed.
 #[inline]
-pub fn age(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> bool {
+pub(super) fn age(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> bool {
     let state = cell.state();
     let mut counter = state.counter();
     if dice.roll(props.ageing) {

@@ -10,20 +10,20 @@ const PLANT: &MaterialProps = Material::Plant.props();
 
 /// Wall: does nothing, ever.
 #[inline(always)]
-pub fn wall(_cell: &mut Neighborhood) {}
+pub(super) fn wall(_cell: &mut Neighborhood) {}
 
 /// Stone: does nothing by itself (acid eats it).
 #[inline(always)]
-pub fn stone(_cell: &mut Neighborhood) {}
+pub(super) fn stone(_cell: &mut Neighborhood) {}
 
 /// Wood: does nothing by itself (fire and lava light it).
 #[inline(always)]
-pub fn wood(_cell: &mut Neighborhood) {}
+pub(super) fn wood(_cell: &mut Neighborhood) {}
 
 /// Ice: slowly freezes a neighbour that freezes (water). Heat melts it (see
 /// `radiate_heat`).
 #[inline]
-pub fn ice(cell: &mut Neighborhood) {
+pub(super) fn ice(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
     let freezable = find_neighbour(cell, &mut dice, |near| near.freezes_into.is_some());
     if let Some((dx, dy, target)) = freezable {
@@ -38,7 +38,7 @@ pub fn ice(cell: &mut Neighborhood) {
 
 /// Plant: slowly grows into a neighbour that nourishes plants (water).
 #[inline]
-pub fn plant(cell: &mut Neighborhood) {
+pub(super) fn plant(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
     let food = find_neighbour(cell, &mut dice, |near| near.nourishes_plants);
     if let Some((dx, dy, _)) = food {

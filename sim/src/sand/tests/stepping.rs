@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::vec::Vec;
 
 use super::support::{run, TestWorld};
-use crate::sand::{mix32, Material, Rect, Scene, World, PHASE_COUNT};
+use crate::sand::rng::mix32;
+use crate::sand::step::PHASE_COUNT;
+use crate::sand::{Material, Rect, Scene, World};
 
 #[test]
 fn sand_and_water_are_conserved() {

@@ -104,6 +104,15 @@ pub fn picture(world: &World) -> Vec<String> {
         .collect()
 }
 
+/// A copy of the front frame: width * height palette indices, row by row.
+pub fn front_frame(world: &World) -> Vec<u8> {
+    let len = world.width() as usize * world.height() as usize;
+    // SAFETY: the front buffer holds one byte per cell, and nothing rewrites
+    // it before the next `request_frame`, which cannot run during this copy
+    // (the tests step their worlds from one thread).
+    unsafe { core::slice::from_raw_parts(world.front_frame_ptr(), len) }.to_vec()
+}
+
 /// Steps until `done` holds (checked before each step); the number of steps
 /// it took, or `None` after `max_steps`.
 pub fn steps_until(world: &World, max_steps: u32, mut done: impl FnMut(&World) -> bool) -> Option<u32> {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::string::String;
 use std::vec::Vec;
 
-use super::support::{run, TestWorld};
+use super::support::{front_frame, run, TestWorld};
 use crate::sand::{Material, Rect, Scene, World, PALETTE};
 
 /// Pixels per cell in the images.
@@ -22,9 +22,7 @@ fn snapshot(world: &World, name: &str) {
     world.request_frame();
     world.step();
     let (width, height) = (world.width() as usize, world.height() as usize);
-    // SAFETY: the front buffer holds `frame_len` bytes and is not rewritten
-    // until the next `request_frame`.
-    let frame = unsafe { core::slice::from_raw_parts(world.front_frame_ptr(), world.frame_len()) };
+    let frame = front_frame(world);
     let mut pixels = Vec::with_capacity(width * height * SCALE * SCALE * 3);
     for y in 0..height * SCALE {
         for x in 0..width * SCALE {
