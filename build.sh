@@ -138,6 +138,9 @@ build_modules() {
   log "copying the loader"
   mkdir -p "$PKG/loader"
   cp "$ROOT"/loader/*.js "$PKG/loader/"
+  # One generated file for the page (./pkg/abi.js) and the loader copy (../abi.js).
+  log "generating abi.js from sim/src/abi/constants.rs"
+  validator abi-js --out "$PKG/abi.js"
 
   log "checking the threaded modules against the thread ABI"
   local module report

@@ -1,6 +1,9 @@
 // The two numeric host imports the module's futex needs (docs/ABI.md).
 
-const WAIT_RESULT = { ok: 0, 'not-equal': 1, 'timed-out': 2 };
+import { WAIT_RESULT } from '../abi.js';
+
+/** `Atomics.wait`'s words as the numbers `qs_wait32` returns. */
+const WAIT_CODE = Object.freeze({ ok: WAIT_RESULT.WOKEN, 'not-equal': WAIT_RESULT.NOT_EQUAL, 'timed-out': WAIT_RESULT.TIMED_OUT });
 
 function int32View(memory, cache) {
   // Growing a shared memory hands out a longer SharedArrayBuffer; refresh
@@ -21,7 +24,7 @@ export function blockingImports(memory) {
     memory,
     qs_wait32(address, expected, timeoutMs) {
       const timeout = timeoutMs < 0 ? Infinity : timeoutMs;
-      return WAIT_RESULT[Atomics.wait(int32View(memory, cache), address >>> 2, expected, timeout)];
+      return WAIT_CODE[Atomics.wait(int32View(memory, cache), address >>> 2, expected, timeout)];
     },
     qs_notify(address, count) {
       return Atomics.notify(int32View(memory, cache), address >>> 2, count < 0 ? Infinity : count);

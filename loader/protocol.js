@@ -1,7 +1,7 @@
 // The message protocol between the loader and its workers. Fixed and tiny:
 // every message is `{ type, ...fields }` with a namespaced type.
 //
-//   main → worker  INIT    { module, memory, slot, index, attach }
+//   main → worker  INIT    { module, memory, slot, index, attachToSlot }
 //   worker → main  READY   { index, stackAddress }
 //   main → worker  CALL    { id, name, args }
 //   worker → main  RETURN  { id, value }

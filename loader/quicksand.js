@@ -1,12 +1,19 @@
 // quicksand's loader: one module, one shared memory, N workers, each on its
-// own stack. Hand-written, no bundler, no generated glue; the same file runs
-// in browsers and under Node's worker_threads.
+// own stack. Hand-written, no bundler, no generated glue (abi.js is generated,
+// but holds numbers only); the same file runs in browsers and under Node's
+// worker_threads.
 //
 //   const qs = await startThreads({ module: 'pkg/sim.wasm', workers: 4 });
 //   await qs.workers[0].call('qs_probe_stack_address');
 //
 // The main thread never blocks: it only awaits messages.
+//
+// Note 7: the loader runs from www/pkg/loader/, where ./build.sh copies it
+// next to the generated www/pkg/abi.js that it imports as ../abi.js (error
+// codes, limits, slot offsets, the ABI version). The Node tests import that
+// same copy, and refuse to run when it is older than these sources.
 
+import { ABI_VERSION, LIMITS } from '../abi.js';
 import { MSG } from './protocol.js';
 import { memoryImport } from './module-info.js';
 import { nonBlockingImports } from './host-imports.js';
@@ -26,6 +33,25 @@ export class LoaderError extends Error {
     super(message);
     this.name = 'LoaderError';
     this.code = code;
+  }
+}
+
+/**
+ * Refuses a module built for another ABI than the abi.js this loader was
+ * built with: its exports, codes and slot layout may all differ. Call it
+ * right after instantiating, before any other export.
+ *
+ * Note 6: `qs_abi_version` is a leaf that returns a constant, so it is safe
+ * even on the bootstrap stack before the checked build's stack limits are set.
+ */
+export function checkAbiVersion(exports, expected = ABI_VERSION) {
+  const found = typeof exports.qs_abi_version === 'function' ? exports.qs_abi_version() : 'none (no qs_abi_version export)';
+  if (found !== expected) {
+    throw new LoaderError(
+      'abi-mismatch',
+      `the module implements ABI version ${found}, but this loader and abi.js expect version ${expected}; ` +
+        'they come from different builds: rebuild with ./build.sh',
+    );
   }
 }
 
@@ -109,7 +135,8 @@ class WorkerHandle {
  *
  * Resolves once every worker is READY. Rejects with a LoaderError (and
  * terminates every worker) if the page is not isolated, the module is
- * unusable, or any worker fails or stays silent for `readyTimeoutMs`.
+ * unusable or implements another ABI version than abi.js ('abi-mismatch'),
+ * or any worker fails or stays silent for `readyTimeoutMs`.
  * `onWorkerError(error, index)` reports failures after start-up.
  *
  * `attachWorkers: false` is for the negative-control test only: workers then
@@ -126,8 +153,9 @@ export async function startThreads({
 }) {
   const support = threadSupport();
   if (!support.ok) throw new LoaderError('not-isolated', support.reason);
-  if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) {
-    throw new LoaderError('bad-argument', `workers must be an integer from 1 to 64, got ${workerCount}`);
+  // A crew (the only thing that runs on every worker) takes at most this many.
+  if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > LIMITS.MAX_CREW_WORKERS) {
+    throw new LoaderError('bad-argument', `workers must be an integer from 1 to ${LIMITS.MAX_CREW_WORKERS}, got ${workerCount}`);
   }
   const { module, limits } = await compile(source);
   if (!limits.shared || limits.maximum === undefined) {
@@ -140,6 +168,7 @@ export async function startThreads({
   // wait inside it (waiting would be impossible on a browser main thread).
   const main = new WebAssembly.Instance(module, { env: nonBlockingImports(memory) });
   const exports = main.exports;
+  checkAbiVersion(exports);
   let mainSlot;
   try {
     mainSlot = attachFirstInstance(exports, memory, stackBytes);

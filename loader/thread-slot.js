@@ -2,27 +2,27 @@
 // the ThreadSlot record it reads.
 //
 // Note 2: the slot layout is pinned in sim/src/runtime/thread_slot.rs
-// (const asserts on every offset): four little-endian u32s. Change both.
+// (const asserts on every offset): little-endian u32s. Its offsets, its size
+// and CANARY_BYTES come from abi.js, which ./build.sh generates from those
+// very constants (sim/src/abi/constants.rs), so nothing here restates them.
 
-const SLOT_STACK_LOW = 0;
-const SLOT_STACK_HIGH = 4;
-const SLOT_TLS_BASE = 8;
-const SLOT_INDEX = 12;
+import { LIMITS, THREAD_SLOT } from '../abi.js';
+
 /** `CANARY_BYTES` in thread_slot.rs: the checked build's limit sits above it. */
-export const CANARY_BYTES = 1024;
+export const CANARY_BYTES = THREAD_SLOT.CANARY_BYTES;
 
 /** Reads thread `handle`'s slot out of `memory`. */
 export function readSlot(exports, memory, handle) {
   const address = exports.qs_thread_slot(handle);
   if (address < 0) throw new Error(`qs_thread_slot(${handle}) failed with ${address}`);
-  const view = new DataView(memory.buffer, address, 16);
+  const view = new DataView(memory.buffer, address, THREAD_SLOT.SIZE);
   const slot = {
     handle,
-    stackLow: view.getUint32(SLOT_STACK_LOW, true),
-    stackHigh: view.getUint32(SLOT_STACK_HIGH, true),
-    tlsBase: view.getUint32(SLOT_TLS_BASE, true),
+    stackLow: view.getUint32(THREAD_SLOT.STACK_LOW, true),
+    stackHigh: view.getUint32(THREAD_SLOT.STACK_HIGH, true),
+    tlsBase: view.getUint32(THREAD_SLOT.TLS_BASE, true),
   };
-  const index = view.getUint32(SLOT_INDEX, true);
+  const index = view.getUint32(THREAD_SLOT.INDEX, true);
   if (index !== handle) throw new Error(`slot ${handle} records index ${index}`);
   return slot;
 }
@@ -35,7 +35,7 @@ export function createSlot(exports, memory, stackBytes) {
   const tlsAlign = exports.__tls_align?.value ?? 0;
   const handle = exports.qs_thread_new(stackBytes, tlsSize, tlsAlign);
   if (handle < 0) {
-    throw new Error(`qs_thread_new(${stackBytes}) failed with ${handle} (stack must be a multiple of 16 in 16 KiB..16 MiB, or memory is full)`);
+    throw new Error(`qs_thread_new(${stackBytes}) failed with ${handle} (stack must be a multiple of ${THREAD_SLOT.STACK_ALIGN} in ${LIMITS.MIN_STACK_BYTES}..${LIMITS.MAX_STACK_BYTES} bytes, or memory is full)`);
   }
   return readSlot(exports, memory, handle);
 }

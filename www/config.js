@@ -1,4 +1,7 @@
-// Every tunable number of the page, named in one place.
+// Every tunable number of the page, named in one place. Numbers the sim
+// decides (limits, ids, codes) are not here: they come from ./pkg/abi.js.
+
+import { LIMITS, SCENE, SCENE_NAME } from './pkg/abi.js';
 
 /** Square world sizes offered in the size picker. */
 export const WORLD_PRESETS = [256, 512, 1024, 2048];
@@ -11,26 +14,23 @@ export const MIN_WORLD = WORLD_PRESETS[0];
 export const SPEEDS = [1, 2, 3, 4];
 export const DEFAULT_SPEED = 2;
 
-/** Brush radius in cells; the sim accepts 0..=64 (docs/CELLS.md, Painting). */
+/** Brush radius in cells offered by the slider; the sim accepts up to LIMITS.MAX_BRUSH_RADIUS. */
 export const BRUSH_MIN = 0;
-export const BRUSH_MAX = 32;
+export const BRUSH_MAX = Math.min(32, LIMITS.MAX_BRUSH_RADIUS);
 export const BRUSH_DEFAULT = 4;
-export const SIM_MAX_BRUSH = 64;
-/** Paint end points may lie this far outside the world (docs/CELLS.md). */
-export const PAINT_REACH = 4096;
 
-/** Scene ids of `qs_world_scene`. */
-export const SCENES = [
-  { id: 0, name: 'Empty' },
-  { id: 1, name: 'Active' },
-  { id: 2, name: 'Mixed' },
-  { id: 3, name: 'Settled' },
-];
-export const SCENE_EMPTY = 0;
-export const DEFAULT_SCENE = 1;
+const capitalised = (name) => name[0].toUpperCase() + name.slice(1);
+
+/** The scenes of `qs_world_scene`, in id order, as the picker shows them. */
+export const SCENES = Object.values(SCENE)
+  .sort((a, b) => a - b)
+  .map((id) => ({ id, name: capitalised(SCENE_NAME[id]) }));
+export const DEFAULT_SCENE = SCENE.ACTIVE;
 
 /** Strokes (and clears) that can be undone. */
 export const UNDO_DEPTH = 8;
+/** While the world changes, the last good state (checkpoint.js) is saved this often. */
+export const CHECKPOINT_INTERVAL_MS = 5_000;
 
 /** The busy bars and rates average over this many displayed frames. */
 export const STATS_WINDOW_FRAMES = 30;
@@ -52,7 +52,7 @@ export const SINGLE_FRAME_BUDGET_MS = 12;
 /** Large single-threaded step batches yield to the page this often. */
 export const SINGLE_BATCH_STEPS = 16;
 
-/** The paint ring holds 256 strokes; the page keeps at most this many more waiting. */
+/** The sim's paint ring holds LIMITS.PAINT_RING_CAPACITY strokes; the page keeps at most this many more waiting. */
 export const PAINT_BACKLOG_LIMIT = 8192;
 
 /** Toasts (load errors, hints) stay this long. */

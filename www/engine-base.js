@@ -8,13 +8,14 @@
 // the world, which is what makes undo exact (a snapshot plus the strokes
 // queued after it).
 
-import { check, CODE, EngineError } from './errors.js';
-import { IDLE_POLL_MS, IDLE_TIMEOUT_MS, PAINT_BACKLOG_LIMIT, PAINT_REACH, SIM_MAX_BRUSH } from './config.js';
-import { MAX_MATERIAL_ID, SHADES } from './materials.js';
+import { CELL, ERROR, LIMITS } from './pkg/abi.js';
+import { check, EngineError } from './errors.js';
+import { IDLE_POLL_MS, IDLE_TIMEOUT_MS, PAINT_BACKLOG_LIMIT } from './config.js';
+import { MAX_MATERIAL_ID } from './materials.js';
 
+/** `qs_world_hash` returns an i64. */
 const HASH_BITS = 64;
-const HASH_HEX_DIGITS = 16;
-const PALETTE_BYTES_PER_ENTRY = 4;
+const HASH_HEX_DIGITS = HASH_BITS / 4;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,16 +61,22 @@ export class EngineBase {
     check('qs_world_free', this.exports.qs_world_free(handle));
   }
 
+  /** Replaces every cell with scene `scene` (a `SCENE` id). Only on an idle world. */
+  loadScene(scene) {
+    check('qs_world_scene', this.exports.qs_world_scene(this.world, scene));
+  }
+
   /**
    * Queues a stroke for the next step; returns 0 or a negative code
    * (checked here, because the ring only sees it later).
    */
   paint(x0, y0, x1, y1, radius, material, stroke = 0) {
-    if (!Number.isInteger(radius) || radius < 0 || radius > SIM_MAX_BRUSH) return CODE.INVALID;
-    if (!Number.isInteger(material) || material < 0 || material > MAX_MATERIAL_ID) return CODE.UNKNOWN_MATERIAL;
-    if (this.paints.length >= PAINT_BACKLOG_LIMIT) return CODE.QUEUE_FULL;
-    const clampX = (x) => Math.max(-PAINT_REACH, Math.min(this.width + PAINT_REACH, Math.round(x)));
-    const clampY = (y) => Math.max(-PAINT_REACH, Math.min(this.height + PAINT_REACH, Math.round(y)));
+    if (!Number.isInteger(radius) || radius < 0 || radius > LIMITS.MAX_BRUSH_RADIUS) return ERROR.INVALID_ARGUMENT;
+    if (!Number.isInteger(material) || material < 0 || material > MAX_MATERIAL_ID) return ERROR.UNKNOWN_MATERIAL;
+    if (this.paints.length >= PAINT_BACKLOG_LIMIT) return ERROR.QUEUE_FULL;
+    const reach = LIMITS.PAINT_COORD_MARGIN;
+    const clampX = (x) => Math.max(-reach, Math.min(this.width + reach, Math.round(x)));
+    const clampY = (y) => Math.max(-reach, Math.min(this.height + reach, Math.round(y)));
     this.paints.push({ args: [clampX(x0), clampY(y0), clampX(x1), clampY(y1), radius, material], stroke });
     return 0;
   }
@@ -79,7 +86,7 @@ export class EngineBase {
     let sent = 0;
     while (sent < this.paints.length) {
       const code = this.exports.qs_world_paint(this.world, ...this.paints[sent].args);
-      if (code === CODE.QUEUE_FULL) break;
+      if (code === ERROR.QUEUE_FULL) break;
       sent++;
       // Arguments were checked in `paint`; anything else is dropped, not retried forever.
       if (code < 0) console.warn(`quicksand: a stroke was refused: ${code}`);
@@ -96,6 +103,23 @@ export class EngineBase {
     this.paints = [];
   }
 
+  /** Strokes waiting for the next step. */
+  queuedPaintCount() {
+    return this.paints.length;
+  }
+
+  /** Hands the waiting strokes over (to a restarted engine) and forgets them. */
+  takePaints() {
+    const paints = this.paints;
+    this.paints = [];
+    return paints;
+  }
+
+  /** Queues strokes another engine had waiting, after any already queued. */
+  queuePaints(paints) {
+    this.paints.push(...paints);
+  }
+
   /** Steps requested and not finished; 0 for the single-threaded engine. */
   pending() {
     return 0;
@@ -105,8 +129,10 @@ export class EngineBase {
   async whenIdle() {
     const deadline = performance.now() + IDLE_TIMEOUT_MS;
     for (;;) {
+      // `pending` may itself find a fault (a crew that stopped), so look after it.
+      const pending = this.pending();
       if (this.fault) throw this.fault;
-      if (this.pending() === 0) return;
+      if (pending === 0) return;
       if (performance.now() > deadline) throw new EngineError(`the workers did not finish their steps within ${IDLE_TIMEOUT_MS} ms`);
       await sleep(IDLE_POLL_MS);
     }
@@ -150,12 +176,12 @@ export class EngineBase {
   palette() {
     const pointer = this.exports.qs_world_palette_ptr(this.world);
     const length = this.exports.qs_world_palette_len(this.world);
-    return new Uint8Array(this.memory.buffer, pointer, length * PALETTE_BYTES_PER_ENTRY).slice();
+    return new Uint8Array(this.memory.buffer, pointer, length * CELL.PALETTE_ENTRY_BYTES).slice();
   }
 
   /** The colour of a material's shade as CSS, for the swatches. */
   swatch(palette, material, shade) {
-    const at = (material * SHADES + shade) * PALETTE_BYTES_PER_ENTRY;
+    const at = (material * CELL.SHADE_COUNT + shade) * CELL.PALETTE_ENTRY_BYTES;
     return `rgb(${palette[at]} ${palette[at + 1]} ${palette[at + 2]})`;
   }
 
@@ -180,7 +206,7 @@ export class EngineBase {
   loadNow(bytes, handle = this.world) {
     if (!this.canSnapshot) throw new EngineError('this build of the sim cannot load (qs_world_snapshot_load is missing)');
     const capacity = check('qs_world_snapshot_capacity', this.exports.qs_world_snapshot_capacity(handle));
-    if (bytes.length > capacity) throw new EngineError(`the save (${bytes.length} bytes) does not fit this world's buffer (${capacity} bytes)`, CODE.OTHER_SIZE);
+    if (bytes.length > capacity) throw new EngineError(`the save (${bytes.length} bytes) does not fit this world's buffer (${capacity} bytes)`, ERROR.SIZE_MISMATCH);
     const pointer = check('qs_world_snapshot_ptr', this.exports.qs_world_snapshot_ptr(handle));
     new Uint8Array(this.memory.buffer, pointer, bytes.length).set(bytes);
     check('qs_world_snapshot_load', this.exports.qs_world_snapshot_load(handle, bytes.length));

@@ -2,6 +2,7 @@
 // sim-st.wasm on a plain (non-shared) memory, stepped on the main thread
 // with `qs_world_step`, a little per frame so the page stays responsive.
 
+import { checkAbiVersion } from './pkg/loader/quicksand.js';
 import { memoryImport } from './pkg/loader/module-info.js';
 import { attachFirstInstance } from './pkg/loader/thread-slot.js';
 import { EngineBase, sleep } from './engine-base.js';
@@ -27,12 +28,12 @@ async function instantiate() {
     },
   };
   const { instance } = await WebAssembly.instantiate(bytes, imports);
+  const exports = instance.exports;
+  // Like the loader: a module from another build is refused before any call.
+  checkAbiVersion(exports);
   // The same attach protocol as every loader instance: own stack (and TLS)
   // first. A build without atomics has no TLS (thread-locals are plain
-  // statics), so it exports no TLS symbols: attach with an empty block.
-  const exports = instance.exports;
-  // The fallback has no TLS exports (no shared memory); the loader's
-  // attach protocol skips them.
+  // statics), so it exports no TLS symbols: the loader's attach skips them.
   attachFirstInstance(exports, memory, STACK_BYTES);
   return { exports, memory };
 }

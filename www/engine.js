@@ -3,11 +3,19 @@
 // (request steps, read counters, paint) and polls for completion.
 
 import { startThreads } from './pkg/loader/quicksand.js';
+import { ERROR, THREAD_SLOT } from './pkg/abi.js';
 import { EngineBase } from './engine-base.js';
 import { check, describeCode, EngineError } from './errors.js';
 import { SERVE_BARRIER_TIMEOUT_MS, STACK_BYTES, STOP_TIMEOUT_MS } from './config.js';
 
 const MODULE_URL = new URL('./pkg/sim.wasm', import.meta.url);
+/** `qs_crew_faulted` says so once the crew found a damaged stack canary. */
+const CREW_FAULTED = 1;
+
+/** The fault of a crew whose end-of-step check found a worker's canary damaged. */
+function stackOverflow(who) {
+  return new EngineError(`${who} stopped: ${describeCode(ERROR.STACK_OVERFLOW)}`, ERROR.STACK_OVERFLOW);
+}
 
 function withTimeout(promise, ms, message) {
   let timer;
@@ -69,8 +77,10 @@ export class ThreadedEngine extends EngineBase {
     this.serving = this.qs.workers.map((worker, index) =>
       worker.call('qs_crew_serve', crew, world, index, SERVE_BARRIER_TIMEOUT_MS).then(
         (code) => {
-          // A serve call only returns on its own after a stop; anything else is a fault.
-          if (code < 0) this.reportFault(new EngineError(`worker ${index} stopped: ${describeCode(code)}`, code));
+          // A serve call only returns on its own after a stop; anything else
+          // is a fault. After a stack overflow every worker returns -12.
+          if (code === ERROR.STACK_OVERFLOW) this.reportFault(stackOverflow(`worker ${index}`));
+          else if (code < 0) this.reportFault(new EngineError(`worker ${index} stopped: ${describeCode(code)}`, code));
           else if (!this.stopping) this.reportFault(new EngineError(`worker ${index} left the crew unexpectedly`));
         },
         (error) => this.reportFault(error),
@@ -94,8 +104,25 @@ export class ThreadedEngine extends EngineBase {
     }
   }
 
+  /**
+   * Whether the crew stopped on a damaged canary; reports the fault at once,
+   * since the workers' -12 replies may still be on their way.
+   */
+  crewFaulted() {
+    if (this.exports.qs_crew_faulted(this.crew) !== CREW_FAULTED) return false;
+    this.reportFault(stackOverflow('the crew'));
+    return true;
+  }
+
   pending() {
-    return this.serving ? this.exports.qs_crew_pending(this.crew) : 0;
+    if (!this.serving || this.crewFaulted()) return 0;
+    return this.exports.qs_crew_pending(this.crew);
+  }
+
+  /** Never saves a world an overflow may have written into (undo, checkpoints, files). */
+  snapshotNow(handle = this.world) {
+    if (this.crewFaulted()) throw this.fault;
+    return super.snapshotNow(handle);
   }
 
   /** Called once per displayed frame: keeps `speed` steps in flight while playing. */
@@ -139,6 +166,44 @@ export class ThreadedEngine extends EngineBase {
         this.startServing();
       }
     });
+  }
+
+  /**
+   * Test hook: stops the crew cleanly (so the world stays whole), then makes
+   * worker 0 trap for real (`qs_probe_panic`). The loader reports the trap
+   * through onWorkerError, which faults this engine.
+   */
+  async injectWorkerTrap() {
+    await this.exclusive(() => this.stopServing());
+    this.qs.workers[0].call('qs_probe_panic', 1).catch(() => {});
+  }
+
+  /**
+   * Test hook: overflows worker 0's real stack with `qs_probe_recurse` while
+   * the crew is stopped, reaching into the middle of its canary
+   * (`intoCanary`) or stopping just above it, then serves again and asks for
+   * one step. The crew's end-of-step canary check must fault on the first and
+   * step normally on the second. Resolves with the lowest address reached.
+   */
+  async overflowWorkerStack({ intoCanary = true } = {}) {
+    const worker = this.qs.workers[0];
+    const { stackLow } = worker.slot;
+    let lowest = 0;
+    await this.exclusive(async () => {
+      await this.stopServing();
+      // One frame of the probe, measured, so the recursion lands where asked:
+      // the deepest frame's buffer just below the canary's top (a frame is
+      // smaller than the canary, so nothing below the stack is touched), or
+      // its whole frame above the canary.
+      const top = await worker.call('qs_probe_recurse', 1);
+      const frame = top - (await worker.call('qs_probe_recurse', 2));
+      const canaryTop = stackLow + THREAD_SLOT.CANARY_BYTES;
+      const frames = intoCanary ? Math.ceil((top - (canaryTop - THREAD_SLOT.STACK_ALIGN)) / frame) : Math.floor((top - canaryTop) / frame) - 1;
+      lowest = await worker.call('qs_probe_recurse', frames + 1);
+      this.startServing();
+    });
+    this.exports.qs_crew_request_steps(this.crew, 1);
+    return lowest - stackLow;
   }
 
   async terminate() {

@@ -14,12 +14,14 @@ import { Toolbar } from './ui.js';
 import { UndoStack } from './undo.js';
 import { downloadSave, parseHeader, readSaveFile, SaveError, saveName } from './saves.js';
 import { clientToCell, cssPixelsPerCell, fitWorld, syncCanvasSize } from './view.js';
-import { check, CODE, describeCode } from './errors.js';
+import { ERROR, SCENE } from './pkg/abi.js';
+import { describeCode } from './errors.js';
 import { installTestHook } from './test-hook.js';
 import { frameFromSave } from './preview.js';
+import { Checkpoints } from './checkpoint.js';
 import { DEFAULT_MATERIAL, ERASER, MATERIALS } from './materials.js';
 import { initialSettings, maxThreads } from './settings.js';
-import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, SCENE_EMPTY, UNDO_DEPTH } from './config.js';
+import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, CHECKPOINT_INTERVAL_MS, UNDO_DEPTH } from './config.js';
 
 const $ = (id) => document.getElementById(id);
 const BYTES_PER_KIB = 1024;
@@ -30,12 +32,19 @@ function pickRenderer(canvas, wanted) {
   return renderer;
 }
 
+/** The sim's reasons for refusing a save, as sentences for the player. */
+const SAVE_REFUSAL = Object.freeze({
+  [ERROR.NOT_A_SAVE]: 'This file is not a quicksand save',
+  [ERROR.UNSUPPORTED_VERSION]: 'This save is from a format version this page cannot read',
+  [ERROR.SIZE_MISMATCH]: 'This save is for a world of another size',
+  [ERROR.CORRUPT]: 'This save is damaged: its checksum does not match its contents',
+});
+
 /** Words for the player: save-format codes get their own sentence. */
 function explain(error) {
   if (error instanceof SaveError) return error.message;
-  if ([CODE.NOT_A_SAVE, CODE.BAD_VERSION, CODE.OTHER_SIZE, CODE.CORRUPT].includes(error?.code)) {
-    return `This file is not a usable quicksand save: ${describeCode(error.code)}.`;
-  }
+  const refusal = SAVE_REFUSAL[error?.code];
+  if (refusal) return `${refusal} (${describeCode(error.code)}).`;
   return error?.message ?? String(error);
 }
 
@@ -65,6 +74,7 @@ class App {
     this.needsDraw = true;
     this.rect = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
     this.undo = new UndoStack(UNDO_DEPTH);
+    this.checkpoints = new Checkpoints(CHECKPOINT_INTERVAL_MS);
     this.renderer = pickRenderer(this.canvas, settings.renderer);
     // A restored WebGL context has lost its textures: set the world up again.
     this.renderer.onRestored = () => {
@@ -92,7 +102,7 @@ class App {
         this.speed = speed;
       },
       undo: () => this.guard(() => this.undoLast()),
-      clear: () => this.guard(() => this.replaceWithScene(SCENE_EMPTY)),
+      clear: () => this.guard(() => this.replaceWithScene(SCENE.EMPTY)),
       setScene: (scene) => this.guard(() => this.replaceWithScene(scene)),
       brushSmaller: () => this.setBrush(this.brush - 1),
       brushLarger: () => this.setBrush(this.brush + 1),
@@ -129,6 +139,8 @@ class App {
       try {
         return await ThreadedEngine.start({ workers: this.threads, world, snapshot, onFault });
       } catch (error) {
+        // A module from another build fails the same way single-threaded: say so.
+        if (error.code === 'abi-mismatch') throw error;
         this.threadsFailed = true;
         this.toolbar.notice(`Running single-threaded: the worker threads failed to start (${error.message}).`);
       }
@@ -177,7 +189,8 @@ class App {
       }
       const items = Array.from({ length: engine.workerCount }, (_, i) => engine.itemsDone(i));
       this.stats.frame(now, { step: engine.stepCount(), cells: engine.width * engine.height, items });
-      this.toolbar.pausedHint(!this.playing && engine.paints.length > 0);
+      this.toolbar.pausedHint(!this.playing && engine.queuedPaintCount() > 0);
+      if (engine.canSnapshot && this.checkpoints.due(now, engine.stepCount())) this.takeCheckpoint(engine);
     }
     if (this.needsDraw && this.renderer.width) {
       this.rect = fitWorld(this.canvas.width, this.canvas.height, this.renderer.width, this.renderer.height);
@@ -238,7 +251,11 @@ class App {
     // the steps, and the stroke's segments wait in the page's queue.
     engine
       .exclusive(() => engine.snapshotNow())
-      .then((bytes) => this.undo.push({ bytes, stroke }))
+      .then((bytes) => {
+        this.undo.push({ bytes, stroke });
+        // As good as any checkpoint, and newer.
+        this.checkpoints.record(bytes);
+      })
       .catch((error) => this.report(error));
   }
 
@@ -246,7 +263,7 @@ class App {
     const engine = this.engine;
     if (!engine || engine.fault || this.busy) return;
     const code = engine.paint(from.x, from.y, to.x, to.y, this.brush, erase ? ERASER : this.material, this.currentStroke);
-    if (code === CODE.QUEUE_FULL) this.toolbar.toast('Too many strokes are waiting; press N or Space to apply them.');
+    if (code === ERROR.QUEUE_FULL) this.toolbar.toast('Too many strokes are waiting; press N or Space to apply them.');
   }
 
   hover(event) {
@@ -288,19 +305,20 @@ class App {
     await engine.exclusive(() => {
       if (engine.canSnapshot) this.undo.push({ bytes: engine.snapshotNow(), stroke: ++this.strokeSerial });
       edit(engine);
+      this.checkpoints.soon();
     });
     await this.syncView();
   }
 
   replaceWithScene(scene) {
-    if (scene !== SCENE_EMPTY) {
+    if (scene !== SCENE.EMPTY) {
       this.scene = scene;
     }
     this.toolbar.setScene(this.scene);
     return this.editWorld((engine) => {
       // Strokes drawn before the clear belong to the old world.
       engine.dropAllPaints();
-      check('qs_world_scene', engine.exports.qs_world_scene(engine.world, scene));
+      engine.loadScene(scene);
     });
   }
 
@@ -315,6 +333,7 @@ class App {
     await engine.exclusive(() => {
       engine.dropPaintsFrom(entry.stroke);
       engine.loadNow(entry.bytes);
+      this.checkpoints.soon();
     });
     await this.syncView();
   }
@@ -329,6 +348,7 @@ class App {
       const engine = this.live();
       engine.dropAllPaints();
       await engine.swapWorld(() => engine.createWorld({ width, height, seed, scene }));
+      this.checkpoints.soon();
       if (width === height) this.size = width;
       this.seed = seed;
       this.scene = scene;
@@ -387,6 +407,7 @@ class App {
             return handle;
           }),
         );
+        this.checkpoints.soon();
         this.undo.clear();
         await this.syncView();
       }
@@ -400,22 +421,63 @@ class App {
 
   // ---- engine restarts and faults ----
 
+  /** Saves the idle world as the last good state (see checkpoint.js); the loop calls it when due. */
+  takeCheckpoint(engine) {
+    this.checkpoints
+      .take(() => engine.exclusive(() => (this.engine === engine && !engine.fault ? engine.snapshotNow() : null)))
+      // A fault is reported on its own; anything else is worth a message.
+      .catch((error) => this.report(error));
+  }
+
   fault(error) {
+    if (error?.code === ERROR.STACK_OVERFLOW) {
+      this.recoverFromOverflow();
+      return;
+    }
     const engine = this.engine;
     // If the crew was idle the world is whole: keep it for the restart.
+    // Otherwise (a trap in the middle of a step) the last good state is next best.
     try {
       if (engine?.canSnapshot && engine.pending() === 0) {
         const bytes = engine.snapshotNow();
         this.rescue = { bytes, header: parseHeader(bytes) };
+      } else {
+        this.rescue = this.checkpoints.latest;
       }
     } catch {
-      this.rescue = null;
+      this.rescue = this.checkpoints.latest;
     }
     this.toolbar.fault(`The simulation stopped: ${error.message}. ${this.rescue ? 'Restart keeps the world.' : 'Restart begins a fresh world.'}`);
   }
 
+  /**
+   * A worker's stack overflowed (the crew's canary check, -12): it may have
+   * written anywhere below its stack, so the world in memory is not used
+   * again, not even saved. The page restarts the engine at once from the
+   * last good state, paused, because replaying the same steps would
+   * overflow the same way.
+   */
+  recoverFromOverflow() {
+    this.rescue = this.checkpoints.latest;
+    this.playing = false;
+    this.toolbar.setPlaying(false);
+    this.toolbar.fault("A worker's stack overflowed. Restart restores the last good state.");
+    // Not from inside the poll that found the fault.
+    setTimeout(async () => {
+      try {
+        const restored = this.rescue;
+        await this.restart({ afterFault: true, announce: false });
+        const where = restored ? `its last good state (step ${restored.header.step})` : 'a fresh world (no good state was saved yet)';
+        this.toolbar.toast(`A worker's stack overflowed; the world was restored to ${where}. Paused.`);
+      } catch (error) {
+        // Busy with another change, or the restart failed: Restart stays offered.
+        console.warn(`quicksand: restoring after a stack overflow failed: ${error.message}`);
+      }
+    }, 0);
+  }
+
   /** Restarts the engine (new thread count, or after a fault), keeping the world when a save can be taken. */
-  restart({ threads = this.threads, afterFault = false } = {}) {
+  restart({ threads = this.threads, afterFault = false, announce = true } = {}) {
     return this.withBusy(async () => {
       const old = this.live();
       let snapshot = afterFault ? this.rescue : null;
@@ -423,16 +485,17 @@ class App {
         const bytes = await old.exclusive(() => old.snapshotNow());
         snapshot = { bytes, header: parseHeader(bytes) };
       }
-      const waiting = old.fault ? [] : old.paints;
+      const waiting = old.fault ? [] : old.takePaints();
       this.threads = threads;
       this.engine = null;
       await old.terminate();
       const engine = await this.startEngine({ snapshot });
-      engine.paints = waiting;
+      engine.queuePaints(waiting);
       this.adopt(engine);
+      this.checkpoints.soon();
       this.toolbar.fault(null);
       await this.syncView();
-      if (afterFault) this.toolbar.toast(snapshot ? 'Restarted; the world was kept.' : 'Restarted with a fresh world.', { ok: true });
+      if (afterFault && announce) this.toolbar.toast(snapshot ? 'Restarted; the world was kept.' : 'Restarted with a fresh world.', { ok: true });
     });
   }
 

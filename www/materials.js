@@ -1,36 +1,43 @@
 // The materials of docs/CELLS.md, in palette order, with their shortcut keys.
-// Ids are the sim's stable material bytes; frames hold `id * 4 + shade`.
+// Ids and names come from abi.js (the sim's material table); frames hold
+// `id * CELL.SHADE_COUNT + shade`.
 
-export const SHADES = 4;
-export const ERASER = 0;
+import { CELL, MATERIAL, MATERIAL_NAME } from './pkg/abi.js';
+
+export const SHADES = CELL.SHADE_COUNT;
+/** Painting "empty" erases. */
+export const ERASER = MATERIAL.EMPTY;
+
+const capitalised = (name) => name[0].toUpperCase() + name.slice(1);
+const material = (id, code, key, shift = false) => ({ id, name: capitalised(MATERIAL_NAME[id]), code, key, shift });
 
 /**
  * `code` is the KeyboardEvent.code of the shortcut, `shift` whether Shift is
  * held; `key` is how the UI prints it.
  */
 export const MATERIALS = [
-  { id: 2, name: 'Sand', code: 'Digit1', key: '1' },
-  { id: 3, name: 'Water', code: 'Digit2', key: '2' },
-  { id: 1, name: 'Wall', code: 'Digit3', key: '3' },
-  { id: 4, name: 'Stone', code: 'Digit4', key: '4' },
-  { id: 5, name: 'Wood', code: 'Digit5', key: '5' },
-  { id: 6, name: 'Fire', code: 'Digit6', key: '6' },
-  { id: 9, name: 'Oil', code: 'Digit7', key: '7' },
-  { id: 10, name: 'Lava', code: 'Digit8', key: '8' },
-  { id: 12, name: 'Acid', code: 'Digit9', key: '9' },
-  { id: 13, name: 'Plant', code: 'Digit1', shift: true, key: '⇧1' },
-  { id: 11, name: 'Ice', code: 'Digit2', shift: true, key: '⇧2' },
-  { id: 14, name: 'Salt', code: 'Digit3', shift: true, key: '⇧3' },
-  { id: 15, name: 'Gunpowder', code: 'Digit4', shift: true, key: '⇧4' },
-  { id: 7, name: 'Smoke', code: 'Digit5', shift: true, key: '⇧5' },
-  { id: 8, name: 'Steam', code: 'Digit6', shift: true, key: '⇧6' },
-  { id: ERASER, name: 'Eraser', code: 'Digit0', key: '0' },
+  material(MATERIAL.SAND, 'Digit1', '1'),
+  material(MATERIAL.WATER, 'Digit2', '2'),
+  material(MATERIAL.WALL, 'Digit3', '3'),
+  material(MATERIAL.STONE, 'Digit4', '4'),
+  material(MATERIAL.WOOD, 'Digit5', '5'),
+  material(MATERIAL.FIRE, 'Digit6', '6'),
+  material(MATERIAL.OIL, 'Digit7', '7'),
+  material(MATERIAL.LAVA, 'Digit8', '8'),
+  material(MATERIAL.ACID, 'Digit9', '9'),
+  material(MATERIAL.PLANT, 'Digit1', '⇧1', true),
+  material(MATERIAL.ICE, 'Digit2', '⇧2', true),
+  material(MATERIAL.SALT, 'Digit3', '⇧3', true),
+  material(MATERIAL.GUNPOWDER, 'Digit4', '⇧4', true),
+  material(MATERIAL.SMOKE, 'Digit5', '⇧5', true),
+  material(MATERIAL.STEAM, 'Digit6', '⇧6', true),
+  { id: ERASER, name: 'Eraser', code: 'Digit0', key: '0', shift: false },
 ];
 
-export const DEFAULT_MATERIAL = 2;
+export const DEFAULT_MATERIAL = MATERIAL.SAND;
 
-/** Highest material id the sim knows (docs/CELLS.md: 16..=255 are no material). */
-export const MAX_MATERIAL_ID = 15;
+/** Highest material id the sim knows; other bytes are no material (docs/CELLS.md). */
+export const MAX_MATERIAL_ID = CELL.MATERIAL_COUNT - 1;
 
 export function materialName(id) {
   return MATERIALS.find((m) => m.id === id)?.name ?? `material ${id}`;

@@ -2,9 +2,10 @@
 // must become RGBA ImageData in JS (the one copy the page allows itself, and
 // only in this fallback); the world is then scaled with smoothing off.
 
+import { CELL } from './pkg/abi.js';
 import { BACKGROUND_RGB } from './config.js';
 
-const BYTES_PER_COLOUR = 4;
+const BYTES_PER_COLOUR = CELL.PALETTE_ENTRY_BYTES;
 const INDEX_VALUES = 256;
 
 export class CanvasRenderer {

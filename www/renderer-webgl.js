@@ -1,13 +1,14 @@
 // WebGL2 renderer: the front frame (one palette index per cell) goes into an
 // R8UI texture straight from a view of wasm memory (no JS copy), the palette
-// into a 64×1 RGBA8 texture, and the fragment shader looks colours up with
-// texelFetch: exact, nearest-neighbour cells at any scale.
+// into a CELL.PALETTE_LEN×1 RGBA8 texture, and the fragment shader looks
+// colours up with texelFetch: exact, nearest-neighbour cells at any scale.
 
+import { CELL } from './pkg/abi.js';
 import { BACKGROUND_RGB } from './config.js';
 
 const RGB_MAX = 255;
 const FULL_SCREEN_TRIANGLE_VERTICES = 3;
-const BYTES_PER_COLOUR = 4;
+const BYTES_PER_COLOUR = CELL.PALETTE_ENTRY_BYTES;
 
 const VERTEX_SHADER = `#version 300 es
 void main() {

@@ -1,24 +1,16 @@
 // Save files (`.qsand`, docs/SAVE_FORMAT.md): reading the header to size the
 // world before the sim checks the rest (checksum, cells), and moving bytes
-// to and from disk.
+// to and from disk. The layout comes from abi.js (sim/src/abi/constants.rs).
 
-const MAGIC = 'QSND';
-const VERSION = 1;
-export const HEADER_BYTES = 32;
-const CHECKSUM_BYTES = 8;
-/** Each 64×64 chunk stores its dirty rectangle as four i32s. */
-const CHUNK_SIDE = 64;
-const ACTIVITY_BYTES_PER_CHUNK = 16;
-const OFFSET = { magic: 0, version: 4, flags: 6, width: 8, height: 12, seed: 16, step: 24 };
-/** Width and height limits of a world (docs/CELLS.md). */
-const MAX_SIDE = 4096;
+import { LIMITS, SAVE, SAVE_OFFSET } from './pkg/abi.js';
 
-/** The exact length of a save of a `width` × `height` world. */
+/** The exact length of a save of a `width` × `height` world: each chunk stores its dirty rectangle. */
 export function saveLength(width, height) {
-  const chunks = Math.ceil(width / CHUNK_SIDE) * Math.ceil(height / CHUNK_SIDE);
-  return HEADER_BYTES + 2 * width * height + chunks * ACTIVITY_BYTES_PER_CHUNK + CHECKSUM_BYTES;
+  const chunks = Math.ceil(width / LIMITS.CHUNK_SIZE) * Math.ceil(height / LIMITS.CHUNK_SIZE);
+  return SAVE.HEADER_BYTES + 2 * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES;
 }
 
+const MAX_SIDE = LIMITS.MAX_WORLD_SIZE;
 const MAX_FILE_BYTES = saveLength(MAX_SIDE, MAX_SIDE);
 
 export const SAVE_EXTENSION = '.qsand';
@@ -37,17 +29,17 @@ export class SaveError extends Error {
  * checked by the sim when it loads.
  */
 export function parseHeader(bytes) {
-  if (bytes.length < HEADER_BYTES + CHECKSUM_BYTES) throw new SaveError(`This file is too short (${bytes.length} bytes) to be a quicksand save.`);
-  const magic = String.fromCharCode(...bytes.subarray(OFFSET.magic, OFFSET.magic + MAGIC.length));
-  if (magic !== MAGIC) throw new SaveError('This is not a quicksand save (it does not start with "QSND").');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
-  const version = view.getUint16(OFFSET.version, true);
-  const flags = view.getUint16(OFFSET.flags, true);
-  if (version !== VERSION || flags !== 0) {
-    throw new SaveError(`This save has format version ${version} (flags ${flags}); this page reads version ${VERSION} without flags.`);
+  if (bytes.length < SAVE.HEADER_BYTES + SAVE.CHECKSUM_BYTES) throw new SaveError(`This file is too short (${bytes.length} bytes) to be a quicksand save.`);
+  const magic = String.fromCharCode(...bytes.subarray(SAVE_OFFSET.MAGIC, SAVE_OFFSET.MAGIC + SAVE.MAGIC.length));
+  if (magic !== SAVE.MAGIC) throw new SaveError(`This is not a quicksand save (it does not start with "${SAVE.MAGIC}").`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, SAVE.HEADER_BYTES);
+  const version = view.getUint16(SAVE_OFFSET.VERSION, true);
+  const flags = view.getUint16(SAVE_OFFSET.FLAGS, true);
+  if (version !== SAVE.VERSION || flags !== 0) {
+    throw new SaveError(`This save has format version ${version} (flags ${flags}); this page reads version ${SAVE.VERSION} without flags.`);
   }
-  const width = view.getUint32(OFFSET.width, true);
-  const height = view.getUint32(OFFSET.height, true);
+  const width = view.getUint32(SAVE_OFFSET.WIDTH, true);
+  const height = view.getUint32(SAVE_OFFSET.HEIGHT, true);
   if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new SaveError(`This save's world size ${width}×${height} is outside 1..${MAX_SIDE}.`);
   }
@@ -58,8 +50,8 @@ export function parseHeader(bytes) {
   return {
     width,
     height,
-    seed: Number(view.getBigUint64(OFFSET.seed, true) & 0xffffffffn),
-    step: view.getBigUint64(OFFSET.step, true),
+    seed: Number(view.getBigUint64(SAVE_OFFSET.SEED, true) & 0xffffffffn),
+    step: view.getBigUint64(SAVE_OFFSET.STEP, true),
   };
 }
 

@@ -8,16 +8,16 @@
 //   ?speed=1..4  steps per frame
 //   ?renderer=canvas   skip WebGL2 and use the Canvas2D fallback
 
+import { LIMITS } from './pkg/abi.js';
 import { DEFAULT_SCENE, DEFAULT_SPEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEEDS, WORLD_PRESETS } from './config.js';
 
 /** Most threads the default picks; more can be chosen up to the core count. */
 const DEFAULT_THREADS_CAP = 8;
 const SEED_RANGE = 2 ** 31;
-/** Worlds are at most this many cells a side (docs/CELLS.md). */
-const MAX_SIDE = 4096;
 
+/** One worker per core, but no more than a crew takes. */
 export function maxThreads() {
-  return Math.max(1, navigator.hardwareConcurrency || 1);
+  return Math.max(1, Math.min(LIMITS.MAX_CREW_WORKERS, navigator.hardwareConcurrency || 1));
 }
 
 /** The largest preset that fits the stage's shorter side in device pixels. */
@@ -37,7 +37,7 @@ export function initialSettings(stage) {
   const defaultThreads = Math.min(DEFAULT_THREADS_CAP, Math.max(1, maxThreads() - 1));
   return {
     threads: int('threads', defaultThreads, 1, maxThreads()),
-    size: int('size', defaultWorldSize(stage), 1, MAX_SIDE),
+    size: int('size', defaultWorldSize(stage), 1, LIMITS.MAX_WORLD_SIZE),
     scene: int('scene', DEFAULT_SCENE, SCENES[0].id, SCENES[SCENES.length - 1].id),
     seed: int('seed', Math.floor(Math.random() * SEED_RANGE), 0, SEED_RANGE - 1),
     speed: int('speed', DEFAULT_SPEED, SPEEDS[0], SPEEDS[SPEEDS.length - 1]),

@@ -7,6 +7,11 @@ import { cellToClient, worldClientRect } from './view.js';
 
 export function installTestHook(app) {
   const live = () => app.live();
+  const threaded = () => {
+    const engine = live();
+    if (engine.kind !== 'threads') throw new Error('needs the threaded engine');
+    return engine;
+  };
   window.quicksand = {
     /** Resolves once the engine runs and the first frame is scheduled. */
     ready: app.ready.then(() => undefined),
@@ -99,12 +104,24 @@ export function installTestHook(app) {
      * loader), after taking the crew down cleanly so the world stays whole:
      * the page must show the fault and offer a restart.
      */
-    async injectWorkerTrap() {
+    injectWorkerTrap() {
+      return threaded().injectWorkerTrap();
+    },
+    /**
+     * Overflows worker 0's stack for real (`qs_probe_recurse`) into its
+     * canary, or with `{ intoCanary: false }` to just above it, then
+     * runs one step: the crew's canary check must fault on the first (-12,
+     * and the page restores the last good state) and not on the second.
+     * Resolves with how far above the stack's low end the recursion reached.
+     */
+    overflowWorkerStack(options) {
+      return threaded().overflowWorkerStack(options);
+    },
+    /** Records the current world as the last good state now; resolves with its step. */
+    async checkpoint() {
       const engine = live();
-      if (engine.kind !== 'threads') throw new Error('needs the threaded engine');
-      await engine.exclusive(() => engine.stopServing());
-      // The loader reports the trap through onWorkerError; this rejection is expected.
-      engine.qs.workers[0].call('qs_probe_panic', 1).catch(() => {});
+      await app.checkpoints.take(() => engine.exclusive(() => engine.snapshotNow()));
+      return Number(app.checkpoints.latest.header.step);
     },
   };
 }

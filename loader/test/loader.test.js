@@ -1,12 +1,16 @@
 // The loader's promises, checked under Node's worker_threads on the module
-// ./build.sh built: own stacks, the READY handshake, errors instead of hangs.
+// ./build.sh built: own stacks, the READY handshake, errors instead of hangs,
+// the ABI version check, and abi.js agreeing with the module it ships with.
+// The loader is the built copy in www/pkg/loader/ (support/loader.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startThreads, LoaderError } from '../quicksand.js';
-import { memoryImport } from '../module-info.js';
+import { abi, checkAbiVersion, LoaderError, memoryImport, startThreads } from './support/loader.js';
 import { builtModule } from './support/fixtures.js';
+import { moduleReportingAbiVersion } from './support/tiny-module.js';
 import { readFileSync } from 'node:fs';
+
+const { ABI_VERSION, CELL, ERROR, LIMITS, MATERIAL, SAVE, SAVE_OFFSET, SCENE } = abi;
 
 const WAIT_MS = 20_000;
 const STACK_BYTES = 64 * 1024;
@@ -63,7 +67,7 @@ test('a trap in a worker rejects the call with its message and is reported', asy
     await assert.rejects(qs.workers[1].call('qs_probe_panic', 1), (error) => error instanceof LoaderError && error.code === 'worker-trap' && /unreachable/.test(error.message));
     assert.deepEqual(reported, [[1, 'worker-trap']]);
     await assert.rejects(qs.workers[1].call('qs_abi_version'), /worker 1/, 'a trapped worker is not used again');
-    assert.equal(await qs.workers[0].call('qs_abi_version'), 1, 'the other worker is unaffected');
+    assert.equal(await qs.workers[0].call('qs_abi_version'), ABI_VERSION, 'the other worker is unaffected');
   });
 });
 
@@ -100,6 +104,65 @@ test('the memory import is read from the module bytes', () => {
   assert.equal(limits.module, 'env');
   assert.equal(limits.name, 'memory');
   assert.equal(limits.shared, true);
-  assert.equal(limits.maximum, 16384);
+  assert.equal(limits.maximum, 16384, 'build.sh MAX_MEMORY_BYTES: 1 GiB of 64 KiB pages');
   assert.equal(memoryImport(readFileSync(builtModule('sim-st.wasm'))).shared, false);
+});
+
+test('a module of another ABI version is refused with a clear abi-mismatch error', async () => {
+  const other = ABI_VERSION + 1;
+  await assert.rejects(startThreads({ module: moduleReportingAbiVersion(other), workers: 1 }), (error) => {
+    assert.ok(error instanceof LoaderError);
+    assert.equal(error.code, 'abi-mismatch');
+    assert.match(error.message, new RegExp(`ABI version ${other}\\b.*expect version ${ABI_VERSION}\\b`));
+    assert.match(error.message, /rebuild with \.\/build\.sh/);
+    return true;
+  });
+  // Control: the same tiny module reporting the right version passes the check.
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const instance = (version) => new WebAssembly.Instance(new WebAssembly.Module(moduleReportingAbiVersion(version)), { env: { memory } });
+  assert.doesNotThrow(() => checkAbiVersion(instance(ABI_VERSION).exports));
+  assert.throws(() => checkAbiVersion(instance(other).exports), { code: 'abi-mismatch' });
+  assert.throws(() => checkAbiVersion({}), /version none/);
+});
+
+test('abi.js agrees with the module it ships with', async () => {
+  await withThreads({ module: builtModule('sim.wasm'), workers: 1 }, async (qs) => {
+    const e = qs.exports;
+    assert.equal(e.qs_abi_version(), ABI_VERSION);
+    assert.equal(e.qs_world_new(LIMITS.MAX_WORLD_SIZE + 1, 1, 0), ERROR.TOO_LARGE);
+    assert.equal(e.qs_world_new(0, 1, 0), ERROR.INVALID_ARGUMENT);
+    const [width, height] = [LIMITS.CHUNK_SIZE + 1, 3];
+    const world = e.qs_world_new(width, height, 7);
+    assert.ok(world > 0, `qs_world_new: ${world}`);
+    assert.equal(e.qs_world_palette_len(world), CELL.PALETTE_LEN);
+    assert.equal(e.qs_world_paint(world, 0, 0, 1, 1, LIMITS.MAX_BRUSH_RADIUS, MATERIAL.SAND), 0);
+    assert.equal(e.qs_world_paint(world, 0, 0, 1, 1, LIMITS.MAX_BRUSH_RADIUS + 1, MATERIAL.SAND), ERROR.INVALID_ARGUMENT);
+    assert.equal(e.qs_world_paint(world, 0, 0, 1, 1, 1, CELL.MATERIAL_COUNT), ERROR.UNKNOWN_MATERIAL);
+    assert.equal(e.qs_world_scene(world, SCENE.MIXED), 0);
+    assert.equal(e.qs_world_scene(world, Math.max(...Object.values(SCENE)) + 1), ERROR.INVALID_ARGUMENT);
+
+    // A save, read with abi.js's layout.
+    const length = e.qs_world_snapshot_save(world);
+    const chunks = Math.ceil(width / LIMITS.CHUNK_SIZE) * Math.ceil(height / LIMITS.CHUNK_SIZE);
+    assert.equal(length, SAVE.HEADER_BYTES + 2 * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES);
+    const bytes = new Uint8Array(qs.memory.buffer, e.qs_world_snapshot_ptr(world), length);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, SAVE.HEADER_BYTES);
+    assert.equal(new TextDecoder().decode(bytes.subarray(SAVE_OFFSET.MAGIC, SAVE_OFFSET.MAGIC + SAVE.MAGIC.length)), SAVE.MAGIC);
+    assert.equal(view.getUint16(SAVE_OFFSET.VERSION, true), SAVE.VERSION);
+    assert.equal(view.getUint32(SAVE_OFFSET.WIDTH, true), width);
+    assert.equal(view.getUint32(SAVE_OFFSET.HEIGHT, true), height);
+    assert.equal(view.getBigUint64(SAVE_OFFSET.SEED, true), 7n);
+    bytes[SAVE_OFFSET.MAGIC] ^= 0xff;
+    assert.equal(e.qs_world_snapshot_load(world, length), ERROR.NOT_A_SAVE, 'negative control: a broken magic is refused');
+  });
+});
+
+test('abi.js is frozen and lists every code once', () => {
+  for (const name of ['ERROR', 'ERROR_MESSAGE', 'MATERIAL', 'SCENE', 'LIMITS', 'THREAD_SLOT', 'SAVE', 'SAVE_OFFSET']) {
+    assert.ok(Object.isFrozen(abi[name]), `${name} is frozen`);
+  }
+  const codes = Object.values(ERROR);
+  assert.equal(new Set(codes).size, codes.length);
+  for (const code of codes) assert.equal(typeof abi.ERROR_MESSAGE[code], 'string', `a message for ${code}`);
+  assert.equal(typeof ERROR.STACK_OVERFLOW, 'number', 'ABI v2 has the crew fault code');
 });

@@ -5,12 +5,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SCENE } from '../../www/pkg/abi.js';
 import { launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStroke, withGame } from './support/game.js';
 
 const TEST_TIMEOUT_MS = 60_000;
-const EMPTY_SCENE = 0;
+const EMPTY_SCENE = SCENE.EMPTY;
 const SIZE = 256;
 const STROKE_Y = 30;
 const STROKE_X0 = 60;

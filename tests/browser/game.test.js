@@ -1,20 +1,21 @@
 // The game page served cross-origin isolated: threads, painting with the
-// real mouse, pause, save/load through the UI, undo, a worker fault, and a
-// thread-count change. Every test saves a screenshot into test-artifacts/
-// and fails on any console error.
+// real mouse, pause, save/load through the UI, undo, a worker fault, a real
+// stack overflow in a worker, and a thread-count change. Every test saves a
+// screenshot into test-artifacts/ and fails on any console error.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SCENE, THREAD_SLOT } from '../../www/pkg/abi.js';
 import { launchBrowser, ARTIFACTS } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStroke, withGame } from './support/game.js';
 
 const TEST_TIMEOUT_MS = 60_000;
 const WORKERS = 2;
-const EMPTY_SCENE = 0;
-const MIXED_SCENE = 2;
+const EMPTY_SCENE = SCENE.EMPTY;
+const MIXED_SCENE = SCENE.MIXED;
 const SIZE = 256;
 /** The stroke: row STROKE_Y from STROKE_X0 to STROKE_X1, painted with few, far-apart mouse samples. */
 const STROKE_Y = 40;
@@ -154,12 +155,12 @@ test('save then load gives the same state hash (hook and UI file round trip)', o
     assert.equal(await page.evaluate(() => window.quicksand.hash()), kept, 'bad files leave the world as it was');
 
     // A save of another size replaces the world with one of its size.
-    const resized = await page.evaluate(async (bytes) => {
+    const resized = await page.evaluate(async ([bytes, sceneId]) => {
       const q = window.quicksand;
-      await q.newWorld({ width: 96, height: 64, seed: 5, scene: 1 });
+      await q.newWorld({ width: 96, height: 64, seed: 5, scene: sceneId });
       const result = await q.load(new Uint8Array(bytes));
       return { result, world: q.world, hash: await q.hash() };
-    }, [...readFileSync(file)]);
+    }, [[...readFileSync(file)], SCENE.ACTIVE]);
     assert.equal(resized.result.ok, true, resized.result.message);
     assert.deepEqual(resized.world, { width: SIZE, height: SIZE });
     assert.equal(resized.hash, hashAtSave);
@@ -218,6 +219,43 @@ test('a worker trap shows a message, and Restart brings the world back', options
     const after = await page.evaluate(async () => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, hash: await window.quicksand.hash() }));
     assert.deepEqual(after, { mode: 'threads', workers: WORKERS, hash });
     assert.equal(await page.evaluate(() => window.quicksand.stepAndWait(5)), steps + 5, 'the restarted crew steps');
+  });
+});
+
+test('a real stack overflow in a worker restores the last good state, paused', options, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    // Negative control: a deep recursion that stops just above the canary
+    // leaves the crew healthy, so what follows is the canary check's doing.
+    const control = await page.evaluate(async () => {
+      const q = window.quicksand;
+      const start = await q.stepAndWait(5);
+      const reach = await q.overflowWorkerStack({ intoCanary: false });
+      return { reach, steps: (await q.stepAndWait(3)) - start, fault: q.fault };
+    });
+    assert.ok(control.reach >= THREAD_SLOT.CANARY_BYTES, `the control stayed above the canary (reached ${control.reach})`);
+    assert.deepEqual({ steps: control.steps, fault: control.fault }, { steps: 4, fault: null }, 'one probe step and three more, no fault');
+
+    const good = await page.evaluate(async () => {
+      const q = window.quicksand;
+      await q.stepAndWait(20);
+      const value = { checkpoint: await q.checkpoint(), steps: q.stepCount(), hash: await q.hash() };
+      // A few steps the restore must throw away, then the real overflow.
+      await q.stepAndWait(7);
+      value.moved = await q.hash();
+      value.reach = await q.overflowWorkerStack();
+      return value;
+    });
+    assert.ok(good.reach >= 0 && good.reach < THREAD_SLOT.CANARY_BYTES, `the recursion reached into the canary (${good.reach})`);
+    assert.notEqual(good.moved, good.hash);
+    await page.locator('#toast', { hasText: "A worker's stack overflowed; the world was restored to its last good state" }).waitFor();
+    await page.locator('#fault').waitFor({ state: 'hidden' });
+    const after = await page.evaluate(async () => {
+      const q = window.quicksand;
+      return { mode: q.mode, workers: q.workers, playing: q.playing, fault: q.fault, steps: q.stepCount(), hash: await q.hash() };
+    });
+    assert.deepEqual(after, { mode: 'threads', workers: WORKERS, playing: false, fault: null, steps: good.steps, hash: good.hash });
+    assert.equal(good.checkpoint, good.steps);
+    assert.equal(await page.evaluate(() => window.quicksand.stepAndWait(5)), good.steps + 5, 'the restarted crew steps');
   });
 });
 

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
 use quicksand_sim::abi::ErrorCode;
-use quicksand_sim::runtime::registry::{MAX_BARRIERS, MAX_THREADS};
+use quicksand_sim::runtime::registry::{MAX_BARRIERS, MAX_CREWS, MAX_THREADS, MAX_WORLDS};
+use quicksand_sim::runtime::thread_slot::{MAX_STACK_BYTES, MIN_STACK_BYTES};
 use quicksand_sim::sand::{MATERIAL_COUNT, MAX_WORLD_SIZE};
 use quicksand_tests::calls::{Calls, SingleThreaded};
 use quicksand_tests::{join_all, spawn_named, SimInstance, SimModule, Variant};
@@ -16,11 +17,8 @@ use quicksand_tests::{join_all, spawn_named, SimInstance, SimModule, Variant};
 const STACK_BYTES: u32 = 64 * 1024;
 const WAIT_MS: i32 = 20_000;
 const JOIN_TIMEOUT: Duration = Duration::from_secs(120);
-/// `MAX_CREWS` and `MAX_WORLDS` in sim/src/exports (not linked natively).
-const MAX_CREWS: usize = 8;
-const MAX_WORLDS: usize = 16;
-const MIN_STACK: i32 = 16 * 1024;
-const MAX_STACK: i32 = 16 * 1024 * 1024;
+const MIN_STACK: i32 = MIN_STACK_BYTES as i32;
+const MAX_STACK: i32 = MAX_STACK_BYTES as i32;
 
 const INVALID: i32 = ErrorCode::InvalidArgument.code();
 const TABLE_FULL: i32 = ErrorCode::TableFull.code();

@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own file with its arguments and `run`; add a
 //! variant to [`Command`] to add one.
 
+mod abi_js;
 mod serve;
 mod validate;
 
@@ -22,11 +23,13 @@ struct Cli {
 enum Command {
     Validate(validate::ValidateArgs),
     Serve(serve::ServeArgs),
+    AbiJs(abi_js::AbiJsArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Validate(args) => validate::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::AbiJs(args) => abi_js::run(&args),
     }
 }

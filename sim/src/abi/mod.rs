@@ -3,6 +3,7 @@
 //! docs/ABI.md documents all three.
 
 pub mod code;
+pub mod constants;
 pub mod handle;
 
 pub use code::{respond, ErrorCode, Response};

@@ -7,10 +7,7 @@ use super::world::world;
 use crate::abi::{respond, ErrorCode, HandleKind};
 use crate::crew::Crew;
 use crate::runtime::futex::HostFutex;
-use crate::runtime::registry::Table;
-
-/// How many crews can exist.
-pub const MAX_CREWS: usize = 8;
+use crate::runtime::registry::{Table, MAX_CREWS};
 
 static CREWS: Table<Crew, MAX_CREWS> = Table::new(HandleKind::Crew, [const { Crew::new() }; MAX_CREWS]);
 /// Crews inside `qs_crew_run_steps` right now.

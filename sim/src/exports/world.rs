@@ -10,14 +10,11 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use super::crew::ensure_no_crew_is_stepping;
 use super::runtime::{alloc, free, non_negative, unsigned};
 use crate::abi::{respond, ErrorCode, HandleKind, Response};
-use crate::runtime::registry::Table;
+use crate::runtime::registry::{Table, MAX_WORLDS};
 use crate::sand::{Material, Scene, SnapshotError, World, REGION_ALIGN};
 
 /// Alignment of snapshot buffers (only bytes are read and written).
 const SNAPSHOT_ALIGN: usize = 16;
-
-/// How many worlds can exist at once (freed ones are reused).
-pub const MAX_WORLDS: usize = 16;
 
 /// One world and the heap blocks it owns; all zero while the slot is free.
 pub struct WorldSlot {

@@ -23,6 +23,10 @@ pub const MAX_THREADS: usize = 256;
 pub const MAX_BARRIERS: usize = 64;
 /// How many work counters can exist.
 pub const MAX_COUNTERS: usize = 64;
+/// How many worlds can exist at once (freed ones are reused).
+pub const MAX_WORLDS: usize = 16;
+/// How many crews can exist.
+pub const MAX_CREWS: usize = 8;
 
 /// A slot's state word: `generation << 8 | state`.
 const STATE_MASK: u32 = 0xFF;

@@ -15,18 +15,19 @@ pub const SNAPSHOT_VERSION: u16 = 1;
 /// Bytes before the material plane.
 pub const SNAPSHOT_HEADER_BYTES: usize = 32;
 /// Bytes of one chunk's saved dirty rectangle: x0, y0, x1, y1 as i32.
-const RECT_BYTES: usize = 16;
+pub(crate) const RECT_BYTES: usize = 16;
 /// The trailing checksum.
-const CHECKSUM_BYTES: usize = 8;
+pub(crate) const CHECKSUM_BYTES: usize = 8;
 
-mod offset {
-    pub(super) const MAGIC: usize = 0;
-    pub(super) const VERSION: usize = 4;
-    pub(super) const FLAGS: usize = 6;
-    pub(super) const WIDTH: usize = 8;
-    pub(super) const HEIGHT: usize = 12;
-    pub(super) const SEED: usize = 16;
-    pub(super) const STEP: usize = 24;
+/// Where each header field starts (docs/SAVE_FORMAT.md; abi.js `SAVE_OFFSET`).
+pub(crate) mod offset {
+    pub(crate) const MAGIC: usize = 0;
+    pub(crate) const VERSION: usize = 4;
+    pub(crate) const FLAGS: usize = 6;
+    pub(crate) const WIDTH: usize = 8;
+    pub(crate) const HEIGHT: usize = 12;
+    pub(crate) const SEED: usize = 16;
+    pub(crate) const STEP: usize = 24;
 }
 
 /// Why a load was refused. `abi::code` gives each its export code.
