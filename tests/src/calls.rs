@@ -62,7 +62,8 @@ impl SingleThreaded {
     /// Loads and instantiates `sim-st.wasm` (or `$QS_PKG_DIR/sim-st.wasm`).
     pub fn built() -> Result<Self> {
         let path = pkg_dir().join("sim-st.wasm");
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {} (run ./build.sh first)", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("reading {} (run ./build.sh first)", path.display()))?;
         let engine = Engine::default();
         let module = crate::wt(Module::new(&engine, &bytes)).context("compiling sim-st.wasm")?;
         let mut store = Store::new(&engine, ());

@@ -104,7 +104,10 @@ impl SimInstance {
     pub fn attach(&mut self, slot: &ThreadSlot) -> Result<()> {
         self.set_stack_pointer(slot.stack_high)?;
         if self.has_stack_limits() {
-            self.call::<(i32, i32), ()>("__set_stack_limits", (slot.stack_high as i32, (slot.stack_low + CANARY_BYTES) as i32))?;
+            self.call::<(i32, i32), ()>(
+                "__set_stack_limits",
+                (slot.stack_high as i32, (slot.stack_low + CANARY_BYTES) as i32),
+            )?;
         }
         self.call::<i32, ()>("__wasm_init_tls", slot.tls_base as i32)?;
         Ok(())

@@ -5,10 +5,7 @@ use wasmtime::SharedMemory;
 
 fn cells(memory: &SharedMemory, address: u32, len: usize) -> Result<&[std::cell::UnsafeCell<u8>]> {
     let start = address as usize;
-    memory
-        .data()
-        .get(start..start + len)
-        .with_context(|| format!("address {address:#x}+{len} is outside memory"))
+    memory.data().get(start..start + len).with_context(|| format!("address {address:#x}+{len} is outside memory"))
 }
 
 /// Reads a little-endian u32. Other threads may be writing: the read is

@@ -44,8 +44,8 @@ impl SimModule {
     /// Loads `www/pkg/<variant>` (or `$QS_PKG_DIR`).
     pub fn built(variant: Variant) -> Result<Self> {
         let path = pkg_dir().join(variant.file_name());
-        let bytes = std::fs::read(&path)
-            .with_context(|| format!("reading {} (run ./build.sh first)", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("reading {} (run ./build.sh first)", path.display()))?;
         Self::from_bytes(bytes, variant)
     }
 
@@ -74,7 +74,8 @@ impl SimModule {
         let minimum = u32::try_from(ty.minimum()).context("memory minimum")?;
         let maximum = ty.maximum().context("the imported memory has no maximum")?;
         let maximum = u32::try_from(maximum).context("memory maximum")?;
-        crate::wt(SharedMemory::new(&self.engine, MemoryType::shared(minimum, maximum))).context("creating the shared memory")
+        crate::wt(SharedMemory::new(&self.engine, MemoryType::shared(minimum, maximum)))
+            .context("creating the shared memory")
     }
 
     /// The address of wasm-ld's "memory initialised" flag: the first

@@ -19,13 +19,22 @@ impl Futex for NativeFutex {
     fn wait(&self, word: &AtomicU32, expected: u32, timeout_ms: i32) -> WaitOutcome {
         let timeout = (timeout_ms >= 0).then(|| {
             let timeout = Duration::from_millis(timeout_ms as u64);
-            libc::timespec { tv_sec: timeout.as_secs() as libc::time_t, tv_nsec: timeout.subsec_nanos() as libc::c_long }
+            libc::timespec {
+                tv_sec: timeout.as_secs() as libc::time_t,
+                tv_nsec: timeout.subsec_nanos() as libc::c_long,
+            }
         });
         let timeout_ptr = timeout.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
         // SAFETY: FUTEX_WAIT reads the aligned 4-byte word, which is borrowed
         // for the call, and the optional timespec, which outlives it.
         let result = unsafe {
-            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, expected, timeout_ptr)
+            libc::syscall(
+                libc::SYS_futex,
+                word.as_ptr(),
+                libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                expected,
+                timeout_ptr,
+            )
         };
         if result == 0 {
             return WaitOutcome::Woken;
@@ -40,7 +49,9 @@ impl Futex for NativeFutex {
     fn notify(&self, word: &AtomicU32, count: u32) -> u32 {
         let count = count.min(i32::MAX as u32) as libc::c_int;
         // SAFETY: FUTEX_WAKE only uses the word's address.
-        let woken = unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, count) };
+        let woken = unsafe {
+            libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, count)
+        };
         woken.max(0) as u32
     }
 }
@@ -87,7 +98,9 @@ impl NativeWorld {
             .map(|worker| {
                 let this = Arc::clone(self);
                 std::thread::spawn(move || {
-                    this.crew.run_steps(this.world(), &NativeFutex, worker, steps, 60_000).map_err(|e| anyhow!("worker {worker}: {e:?}"))
+                    this.crew
+                        .run_steps(this.world(), &NativeFutex, worker, steps, 60_000)
+                        .map_err(|e| anyhow!("worker {worker}: {e:?}"))
                 })
             })
             .collect();

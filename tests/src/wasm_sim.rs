@@ -85,11 +85,14 @@ impl WasmSim {
         let start_line = Arc::new(std::sync::Barrier::new(threads as usize));
         let mut handles = Vec::new();
         for worker in 0..threads {
-            let (module, memory, slot, start_line) = (self.module.clone(), self.memory.clone(), self.slots[worker as usize], start_line.clone());
+            let (module, memory, slot, start_line) =
+                (self.module.clone(), self.memory.clone(), self.slots[worker as usize], start_line.clone());
             let (crew, world) = (self.crew, self.world);
             handles.push(spawn_named(format!("crew-{worker}"), move || {
                 let mut instance = SimInstance::attached(&module, &memory, &slot)?;
-                let run = instance.instance.get_typed_func::<(i32, i32, i32, i32, i32), i32>(&mut instance.store, "qs_crew_run_steps")?;
+                let run = instance
+                    .instance
+                    .get_typed_func::<(i32, i32, i32, i32, i32), i32>(&mut instance.store, "qs_crew_run_steps")?;
                 start_line.wait();
                 let started = Instant::now();
                 let code = run.call(&mut instance.store, (crew, world, worker as i32, steps as i32, WAIT_MS))?;

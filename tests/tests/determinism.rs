@@ -77,7 +77,11 @@ fn inputs(case: &Case) -> Vec<Stroke> {
 }
 
 /// Runs the schedule: steps up to each stroke's step, paint, continue.
-fn drive(strokes: &[Stroke], mut run: impl FnMut(u32) -> Result<()>, mut paint: impl FnMut(&Stroke) -> Result<()>) -> Result<()> {
+fn drive(
+    strokes: &[Stroke],
+    mut run: impl FnMut(u32) -> Result<()>,
+    mut paint: impl FnMut(&Stroke) -> Result<()>,
+) -> Result<()> {
     let mut done = 0;
     for stroke in strokes {
         if stroke.at > done {
@@ -128,7 +132,11 @@ fn hashes_are_bit_identical_for_1_to_16_threads_after_1000_steps() -> Result<()>
         let reference = wasm_hash(&module, case, None, &inputs(case))?;
         for threads in 1..=MAX_THREADS {
             let hash = wasm_hash(&module, case, Some(threads), &inputs(case))?;
-            ensure!(hash == reference, "{}: {threads} threads gave {hash:#018x}, one thread without a crew {reference:#018x}", case.name);
+            ensure!(
+                hash == reference,
+                "{}: {threads} threads gave {hash:#018x}, one thread without a crew {reference:#018x}",
+                case.name
+            );
         }
         eprintln!("{}: {reference:#018x} on 1..={MAX_THREADS} threads", case.name);
     }
@@ -158,7 +166,8 @@ fn negative_control_one_cell_of_input_or_another_seed_changes_the_hash() -> Resu
     // The eraser overwrites whatever is there, so moving it by one row must
     // change the world (a sand stroke over filled cells might not).
     let mut nudged = strokes.clone();
-    let eraser = nudged.iter_mut().find(|s| s.material == Material::Empty).ok_or_else(|| anyhow::anyhow!("no eraser stroke"))?;
+    let eraser =
+        nudged.iter_mut().find(|s| s.material == Material::Empty).ok_or_else(|| anyhow::anyhow!("no eraser stroke"))?;
     eraser.from.1 += 1;
     eraser.to.1 += 1;
     let moved = wasm_hash(&module, case, Some(2), &nudged)?;

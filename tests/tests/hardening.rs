@@ -71,7 +71,13 @@ fn a_refused_crew_new_takes_no_slot() -> Result<()> {
 fn a_refused_thread_new_allocates_nothing() -> Result<()> {
     on_both_builds(|sim| {
         let before = footprint(sim)?;
-        for args in [[MIN_STACK - 16, 0, 0], [MIN_STACK + 8, 0, 0], [MAX_STACK + 16, 0, 0], [MIN_STACK, -1, 0], [MIN_STACK, 0, 3]] {
+        for args in [
+            [MIN_STACK - 16, 0, 0],
+            [MIN_STACK + 8, 0, 0],
+            [MAX_STACK + 16, 0, 0],
+            [MIN_STACK, -1, 0],
+            [MIN_STACK, 0, 3],
+        ] {
             ensure!(sim.call_i32("qs_thread_new", &args)? == INVALID, "{}: qs_thread_new{args:?}", sim.build_name());
         }
         ensure!(footprint(sim)? == before, "{}: refused arguments allocated", sim.build_name());
@@ -82,7 +88,12 @@ fn a_refused_thread_new_allocates_nothing() -> Result<()> {
         for _ in 0..5 {
             ensure!(sim.call_i32("qs_thread_new", &[MAX_STACK, 0, 0])? == TABLE_FULL);
         }
-        ensure!(footprint(sim)? == full, "{}: a full table still allocated stacks: {full:?} → {:?}", sim.build_name(), footprint(sim)?);
+        ensure!(
+            footprint(sim)? == full,
+            "{}: a full table still allocated stacks: {full:?} → {:?}",
+            sim.build_name(),
+            footprint(sim)?
+        );
         Ok(())
     })
 }
@@ -156,7 +167,11 @@ fn unknown_materials_are_refused_with_their_own_code() -> Result<()> {
     on_both_builds(|sim| {
         let world = world(sim, 64)?;
         for material in [MATERIAL_COUNT as i32, 200, 255, 256, -1, i32::MIN] {
-            ensure!(sim.call_i32("qs_world_count", &[world, material])? == UNKNOWN_MATERIAL, "{}: count({material})", sim.build_name());
+            ensure!(
+                sim.call_i32("qs_world_count", &[world, material])? == UNKNOWN_MATERIAL,
+                "{}: count({material})",
+                sim.build_name()
+            );
             ensure!(sim.call_i32("qs_world_paint", &[world, 1, 1, 2, 2, 1, material])? == UNKNOWN_MATERIAL);
         }
         ensure!(sim.call_i32("qs_world_count", &[world, 0])? == 64 * 64, "negative control: empty cells count");
@@ -170,7 +185,11 @@ fn items_done_refuses_workers_past_the_crew() -> Result<()> {
         let crew = sim.call_i32("qs_crew_new", &[1])?;
         ensure!(sim.call_i32("qs_crew_items_done", &[crew, 0])? == 0);
         for worker in [1, 2, 63, 64, -1] {
-            ensure!(sim.call_i32("qs_crew_items_done", &[crew, worker])? == INVALID, "{}: worker {worker}", sim.build_name());
+            ensure!(
+                sim.call_i32("qs_crew_items_done", &[crew, worker])? == INVALID,
+                "{}: worker {worker}",
+                sim.build_name()
+            );
         }
         Ok(())
     })

@@ -60,7 +60,10 @@ fn scripted_sequence_hash_is_recorded_for_the_browser_test() -> Result<()> {
     let sequence: Sequence = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let module = SimModule::built(Variant::Release)?;
     let hash = replay(&module, &sequence, 2)?;
-    anyhow::ensure!(replay(&module, &sequence, 3)? == hash, "the scripted sequence is not deterministic across thread counts");
+    anyhow::ensure!(
+        replay(&module, &sequence, 3)? == hash,
+        "the scripted sequence is not deterministic across thread counts"
+    );
     let out = repo().join("target/scripted-hash.txt");
     std::fs::write(&out, format!("{hash:016x}\n")).with_context(|| format!("writing {}", out.display()))?;
     eprintln!("scripted sequence: {hash:016x} -> {}", out.display());

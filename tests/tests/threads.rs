@@ -225,7 +225,9 @@ fn overflow_next_to_a_neighbour(
 
 #[test]
 fn checked_build_traps_on_overflow_before_touching_the_neighbour() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Checked, |slot, instance| instance.recursion_depth_reaching(slot, 16 * 1024))?;
+    let outcome = overflow_next_to_a_neighbour(Variant::Checked, |slot, instance| {
+        instance.recursion_depth_reaching(slot, 16 * 1024)
+    })?;
     let error = match outcome.recursion {
         Ok(lowest) => anyhow::bail!("overflow did not trap; reached {lowest:#x}"),
         Err(error) => format!("{error:#}"),
@@ -239,7 +241,8 @@ fn checked_build_traps_on_overflow_before_touching_the_neighbour() -> Result<()>
 
 #[test]
 fn release_build_canary_reports_a_small_overflow() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| instance.recursion_depth_reaching(slot, 0))?;
+    let outcome =
+        overflow_next_to_a_neighbour(Variant::Release, |slot, instance| instance.recursion_depth_reaching(slot, 0))?;
     let lowest = outcome.recursion? as u32;
     let low = outcome.overflowing.stack_low;
     ensure!(lowest >= low && lowest < low + 1024, "recursion reached {lowest:#x}, wanted the canary above {low:#x}");
@@ -250,7 +253,9 @@ fn release_build_canary_reports_a_small_overflow() -> Result<()> {
 
 #[test]
 fn release_build_guard_gap_absorbs_an_overflow_past_the_canary() -> Result<()> {
-    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| instance.recursion_depth_reaching(slot, 12 * 1024))?;
+    let outcome = overflow_next_to_a_neighbour(Variant::Release, |slot, instance| {
+        instance.recursion_depth_reaching(slot, 12 * 1024)
+    })?;
     outcome.recursion?;
     ensure!(outcome.overflowing_canary_intact == 0, "canary should be gone");
     ensure!(
@@ -264,7 +269,9 @@ fn release_build_guard_gap_absorbs_an_overflow_past_the_canary() -> Result<()> {
 #[test]
 fn negative_control_an_overflow_deeper_than_the_guard_gap_clobbers_the_neighbour() -> Result<()> {
     let past_guard = i64::from(GUARD_BYTES) + 12 * 1024;
-    let outcome = overflow_next_to_a_neighbour(Variant::Release, move |slot, instance| instance.recursion_depth_reaching(slot, past_guard))?;
+    let outcome = overflow_next_to_a_neighbour(Variant::Release, move |slot, instance| {
+        instance.recursion_depth_reaching(slot, past_guard)
+    })?;
     outcome.recursion?;
     eprintln!("unchecked overflow 12 KiB past the guard: neighbour lost {} of 1024 words", outcome.neighbour_clobbered);
     ensure!(outcome.overflowing_canary_intact == 0, "canary should be gone");
@@ -284,7 +291,8 @@ fn barrier_rounds(threads: usize, parties: i32, rounds: i32, timeout_ms: i32) ->
         let (module, memory) = (module.clone(), memory.clone());
         handles.push(spawn_named(format!("rounds-{index}"), move || {
             let mut instance = SimInstance::attached(&module, &memory, &slot)?;
-            instance.call::<(i32, i32, i32, i32), i32>("qs_probe_barrier_rounds", (barrier, counter, rounds, timeout_ms))
+            instance
+                .call::<(i32, i32, i32, i32), i32>("qs_probe_barrier_rounds", (barrier, counter, rounds, timeout_ms))
         })?);
     }
     let results = join_all(handles, JOIN_TIMEOUT)?.into_iter().collect::<Result<Vec<i32>>>()?;
@@ -296,7 +304,10 @@ fn barrier_rounds(threads: usize, parties: i32, rounds: i32, timeout_ms: i32) ->
 fn barrier_stress_loses_no_wakeups_over_thousands_of_rounds() -> Result<()> {
     for (threads, rounds) in [(2, 5_000), (4, 3_000), (16, 1_000)] {
         let (results, claimed) = barrier_rounds(threads, threads as i32, rounds, WAIT_MS)?;
-        ensure!(results.iter().all(|&short| short == 0), "{threads} threads: rounds came up short or timed out: {results:?}");
+        ensure!(
+            results.iter().all(|&short| short == 0),
+            "{threads} threads: rounds came up short or timed out: {results:?}"
+        );
         ensure!(claimed == rounds * threads as i32, "{threads} threads: {claimed} arrivals counted");
     }
     Ok(())

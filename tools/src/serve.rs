@@ -134,10 +134,7 @@ pub const ISOLATION_HEADERS: [(&str, &str); 3] = [
 
 /// Sent on every response, `--no-isolation` or not: revalidate on every
 /// load (so a rebuilt module is picked up), and trust the content types.
-pub const ALWAYS_HEADERS: [(&str, &str); 2] = [
-    ("cache-control", "no-cache"),
-    ("x-content-type-options", "nosniff"),
-];
+pub const ALWAYS_HEADERS: [(&str, &str); 2] = [("cache-control", "no-cache"), ("x-content-type-options", "nosniff")];
 
 /// What every connection task needs; shared, read-only.
 pub struct Site {
@@ -151,12 +148,8 @@ fn parse_host(host: &str) -> Result<IpAddr, String> {
     if host.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|inner| inner.strip_suffix(']'))
-        .unwrap_or(host);
-    bare.parse()
-        .map_err(|_| "expected an IP address such as 127.0.0.1 or ::1, or localhost".to_owned())
+    let bare = host.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')).unwrap_or(host);
+    bare.parse().map_err(|_| "expected an IP address such as 127.0.0.1 or ::1, or localhost".to_owned())
 }
 
 /// Seconds, more than 0 and at most an hour.
@@ -164,9 +157,7 @@ fn parse_timeout(seconds: &str) -> Result<Duration, String> {
     const MAX_SECONDS: f64 = 3600.0;
     match seconds.parse::<f64>() {
         Ok(value) if value > 0.0 && value <= MAX_SECONDS => Ok(Duration::from_secs_f64(value)),
-        _ => Err(format!(
-            "expected seconds, more than 0 and at most {MAX_SECONDS}, such as 10 or 0.5"
-        )),
+        _ => Err(format!("expected seconds, more than 0 and at most {MAX_SECONDS}, such as 10 or 0.5")),
     }
 }
 
@@ -196,25 +187,16 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let root = match std::fs::metadata(&args.root) {
         Ok(metadata) if metadata.is_dir() => std::fs::canonicalize(&args.root)
             .map_err(|error| Failure::Startup(format!("cannot resolve {shown}: {error}")))?,
-        Ok(_) => {
-            return Err(Failure::Startup(format!(
-                "root {shown} is not a directory"
-            )))
-        }
+        Ok(_) => return Err(Failure::Startup(format!("root {shown} is not a directory"))),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return Err(Failure::Startup(format!(
                 "root directory {shown} does not exist (build it with ./build.sh, or pass --root DIR)"
             )))
         }
-        Err(error) => {
-            return Err(Failure::Startup(format!(
-                "cannot read root directory {shown}: {error}"
-            )))
-        }
+        Err(error) => return Err(Failure::Startup(format!("cannot read root directory {shown}: {error}"))),
     };
-    let root = Root::open(root).map_err(|error| {
-        Failure::Startup(format!("cannot open root directory {shown}: {error}"))
-    })?;
+    let root =
+        Root::open(root).map_err(|error| Failure::Startup(format!("cannot open root directory {shown}: {error}")))?;
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -228,12 +210,9 @@ fn serve(args: &ServeArgs) -> Result<(), Failure> {
 
 async fn serve_async(args: &ServeArgs, root: Root) -> Result<(), Failure> {
     let address = SocketAddr::new(args.host, args.port);
-    let listener = TcpListener::bind(address)
-        .await
-        .map_err(|error| Failure::Startup(bind_error(address, &error)))?;
-    let local = listener
-        .local_addr()
-        .map_err(|error| Failure::Startup(format!("cannot read the bound address: {error}")))?;
+    let listener = TcpListener::bind(address).await.map_err(|error| Failure::Startup(bind_error(address, &error)))?;
+    let local =
+        listener.local_addr().map_err(|error| Failure::Startup(format!("cannot read the bound address: {error}")))?;
 
     let isolated = !args.no_isolation;
     announce(root.path(), local, isolated);
@@ -245,11 +224,7 @@ async fn serve_async(args: &ServeArgs, root: Root) -> Result<(), Failure> {
             root.path().display()
         );
     }
-    let site = Arc::new(Site {
-        root,
-        isolated,
-        header_timeout: args.header_timeout,
-    });
+    let site = Arc::new(Site { root, isolated, header_timeout: args.header_timeout });
 
     tokio::select! {
         result = accept_loop(listener, site, args.max_connections) => result,
@@ -259,11 +234,7 @@ async fn serve_async(args: &ServeArgs, root: Root) -> Result<(), Failure> {
 
 /// Accepts connections, at most `max_connections` at a time, each served by
 /// its own task. Returns only for an error that retrying cannot fix.
-async fn accept_loop(
-    listener: TcpListener,
-    site: Arc<Site>,
-    max_connections: usize,
-) -> Result<(), Failure> {
+async fn accept_loop(listener: TcpListener, site: Arc<Site>, max_connections: usize) -> Result<(), Failure> {
     // Note 2: a slot is taken *before* accepting, so connections beyond the
     // limit stay in the kernel's listen queue (they are not refused) and are
     // accepted in order as slots free up. The header timeout bounds how
@@ -294,9 +265,7 @@ async fn accept_loop(
                 ) => {}
             // EINVAL: the socket no longer listens; retrying cannot help.
             Err(error) if error.kind() == io::ErrorKind::InvalidInput => {
-                return Err(Failure::Running(format!(
-                    "cannot accept connections: {error}"
-                )));
+                return Err(Failure::Running(format!("cannot accept connections: {error}")));
             }
             // Out of file descriptors or memory, or a network error handed
             // over by accept: it may pass, so wait a little and go on.
@@ -325,18 +294,10 @@ fn bind_error(address: SocketAddr, error: &io::Error) -> String {
 /// format that tests and scripts parse.
 fn announce(root: &Path, local: SocketAddr, isolated: bool) {
     let url = format!("http://{local}/");
-    let mode = if isolated {
-        "cross-origin isolated"
-    } else {
-        "NOT cross-origin isolated: --no-isolation"
-    };
+    let mode = if isolated { "cross-origin isolated" } else { "NOT cross-origin isolated: --no-isolation" };
     let mut stdout = io::stdout().lock();
     // A closed stdout must not stop the server.
-    let _ = writeln!(
-        stdout,
-        "quicksand: serving {} at {url} ({mode})",
-        root.display()
-    );
+    let _ = writeln!(stdout, "quicksand: serving {} at {url} ({mode})", root.display());
     let _ = writeln!(stdout, "listening on {url}");
     let _ = stdout.flush();
 }
@@ -371,24 +332,15 @@ mod tests {
     fn hosts() {
         assert_eq!(parse_host("localhost"), Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!(parse_host("0.0.0.0"), Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
-        assert_eq!(
-            parse_host("[::1]"),
-            Ok(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST))
-        );
-        assert_eq!(
-            parse_host("::1"),
-            Ok(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST))
-        );
+        assert_eq!(parse_host("[::1]"), Ok(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)));
+        assert_eq!(parse_host("::1"), Ok(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)));
         assert!(parse_host("example.com").is_err());
     }
 
     /// The limits that `--help` states are the ones in force.
     #[test]
     fn help_states_the_limits() {
-        let help = EXAMPLES_AND_EXIT_STATUS
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let help = EXAMPLES_AND_EXIT_STATUS.split_whitespace().collect::<Vec<_>>().join(" ");
         for stated in [
             format!("--header-timeout ({DEFAULT_HEADER_TIMEOUT} s)"),
             format!("--max-connections ({DEFAULT_MAX_CONNECTIONS})"),

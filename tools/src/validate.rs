@@ -51,37 +51,24 @@ pub struct ValidateArgs {
 
 /// `--help` adds the rule ids to the short help's examples and exit status.
 fn long_help() -> String {
-    let rules: String = Rule::ALL
-        .iter()
-        .map(|rule| format!("  {:<24}{}\n", rule.id(), rule.requirement()))
-        .collect();
+    let rules: String = Rule::ALL.iter().map(|rule| format!("  {:<24}{}\n", rule.id(), rule.requirement())).collect();
     format!("Rules (violations are reported by these ids):\n{rules}\n{EXAMPLES_AND_EXIT_STATUS}")
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
     // Reports show the name as given, never an absolute path.
     let file = args.file.display().to_string();
-    let limits = Limits {
-        max_pages: args.max_pages,
-    };
+    let limits = Limits { max_pages: args.max_pages };
     let (outcome, written) = match check_file(&args.file, &file, limits) {
         Ok(report) => {
-            let output = if args.json {
-                json::render(&report).map(|json| json + "\n")
-            } else {
-                Ok(text::render(&report))
-            };
-            (
-                report.outcome,
-                output.map_err(io::Error::other).and_then(print),
-            )
+            let output =
+                if args.json { json::render(&report).map(|json| json + "\n") } else { Ok(text::render(&report)) };
+            (report.outcome, output.map_err(io::Error::other).and_then(print))
         }
         Err(error) => {
             let reason = format!("{error:#}");
             let written = if args.json {
-                let offset = error
-                    .downcast_ref::<Unreadable>()
-                    .and_then(|unreadable| unreadable.offset);
+                let offset = error.downcast_ref::<Unreadable>().and_then(|unreadable| unreadable.offset);
                 json::render_unreadable(&file, &reason, offset)
                     .map_err(io::Error::other)
                     .and_then(|json| print(json + "\n"))
@@ -102,8 +89,8 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
 
 fn check_file(path: &Path, file: &str, limits: Limits) -> anyhow::Result<Report> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {file}"))?;
-    let report = abi::check(file, &bytes, limits)
-        .with_context(|| format!("{file} is not a valid WebAssembly module"))?;
+    let report =
+        abi::check(file, &bytes, limits).with_context(|| format!("{file} is not a valid WebAssembly module"))?;
     Ok(report)
 }
 

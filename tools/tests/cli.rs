@@ -49,17 +49,8 @@ fn json(output: &Output) -> serde_json::Value {
 fn valid_module_exits_0() {
     let path = fixtures::write_fixture_module("valid");
     let output = validate(&path, &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(EXIT_VALID),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stdout(&output).contains("verdict: VALID"),
-        "{}",
-        stdout(&output)
-    );
+    assert_eq!(output.status.code(), Some(EXIT_VALID), "{}", stderr(&output));
+    assert!(stdout(&output).contains("verdict: VALID"), "{}", stdout(&output));
 
     let output = validate(&path, &["--json"]);
     assert_eq!(output.status.code(), Some(EXIT_VALID));
@@ -70,17 +61,8 @@ fn valid_module_exits_0() {
 fn invalid_module_exits_1() {
     let path = fixtures::write_fixture_module("memory_not_shared");
     let output = validate(&path, &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(EXIT_VIOLATES_ABI),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stdout(&output).contains("[memory-not-shared]"),
-        "{}",
-        stdout(&output)
-    );
+    assert_eq!(output.status.code(), Some(EXIT_VIOLATES_ABI), "{}", stderr(&output));
+    assert!(stdout(&output).contains("[memory-not-shared]"), "{}", stdout(&output));
 
     let output = validate(&path, &["--json"]);
     assert_eq!(output.status.code(), Some(EXIT_VIOLATES_ABI));
@@ -94,23 +76,14 @@ fn max_pages_flag_changes_the_limit() {
     let path = fixtures::write_fixture_module("max_over_limit");
     assert_eq!(validate(&path, &[]).status.code(), Some(EXIT_VIOLATES_ABI));
     let output = validate(&path, &["--max-pages", "32768"]);
-    assert_eq!(
-        output.status.code(),
-        Some(EXIT_VALID),
-        "{}",
-        stdout(&output)
-    );
+    assert_eq!(output.status.code(), Some(EXIT_VALID), "{}", stdout(&output));
 }
 
 #[test]
 fn missing_file_exits_2() {
     let output = validate(Path::new("no/such/module.wasm"), &[]);
     assert_eq!(output.status.code(), Some(EXIT_UNREADABLE));
-    assert!(
-        stderr(&output).contains("cannot read no/such/module.wasm"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("cannot read no/such/module.wasm"), "{}", stderr(&output));
 
     let output = validate(Path::new("no/such/module.wasm"), &["--json"]);
     assert_eq!(output.status.code(), Some(EXIT_UNREADABLE));
@@ -155,12 +128,7 @@ fn violations(report: &serde_json::Value) -> Vec<(String, String)> {
     let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
     report["violations"]
         .as_array()
-        .map(|violations| {
-            violations
-                .iter()
-                .map(|v| (text(&v["rule"]), text(&v["message"])))
-                .collect()
-        })
+        .map(|violations| violations.iter().map(|v| (text(&v["rule"]), text(&v["message"]))).collect())
         .unwrap_or_default()
 }
 
@@ -172,31 +140,17 @@ fn built_threaded_modules_follow_the_abi() {
         };
         let output = validate(&path, &["--json"]);
         let report = json(&output);
-        assert_eq!(
-            output.status.code(),
-            Some(EXIT_VALID),
-            "{file} breaks the ABI: {:#?}",
-            violations(&report)
-        );
+        assert_eq!(output.status.code(), Some(EXIT_VALID), "{file} breaks the ABI: {:#?}", violations(&report));
         assert_eq!(report["valid"], true);
         let exported = report["exports"].as_array().map_or(0, |exports| {
             exports
                 .iter()
-                .filter(|export| {
-                    export["name"]
-                        .as_str()
-                        .is_some_and(|name| name.starts_with(SIM_EXPORT_PREFIX))
-                })
+                .filter(|export| export["name"].as_str().is_some_and(|name| name.starts_with(SIM_EXPORT_PREFIX)))
                 .count()
         });
-        let required = EXPORTS
-            .iter()
-            .filter(|export| export.defined_by == DefinedBy::Sim && export.is_required())
-            .count();
-        assert!(
-            exported >= required,
-            "{file} exports {exported} qs_* functions, the contract requires {required}"
-        );
+        let required =
+            EXPORTS.iter().filter(|export| export.defined_by == DefinedBy::Sim && export.is_required()).count();
+        assert!(exported >= required, "{file} exports {exported} qs_* functions, the contract requires {required}");
     }
 }
 
@@ -219,14 +173,8 @@ fn built_fallback_module_has_the_contract_exports() {
                 && message.contains(SIM_EXPORT_PREFIX)
         })
         .collect();
-    assert!(
-        about_sim_exports.is_empty(),
-        "sim-st.wasm disagrees with the contract: {about_sim_exports:#?}"
-    );
-    assert!(
-        all.iter().any(|(rule, _)| rule == "memory-not-shared"),
-        "{all:#?}"
-    );
+    assert!(about_sim_exports.is_empty(), "sim-st.wasm disagrees with the contract: {about_sim_exports:#?}");
+    assert!(all.iter().any(|(rule, _)| rule == "memory-not-shared"), "{all:#?}");
 }
 
 #[test]
@@ -237,8 +185,7 @@ fn a_wrong_qs_signature_exits_1_naming_both_types() {
     let report = stdout(&output);
     assert!(
         report.contains("[export-wrong-type] at 0x")
-            && report
-                .contains("qs_world_hash must be a function (i32) -> i64, found func (i32) -> i32"),
+            && report.contains("qs_world_hash must be a function (i32) -> i64, found func (i32) -> i32"),
         "{report}"
     );
 }

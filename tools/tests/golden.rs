@@ -29,68 +29,20 @@ const CASES: &[(&str, Outcome, &[&str])] = &[
     ("valid", Outcome::Valid, &[]),
     ("valid_tls", Outcome::Valid, &[]),
     ("wasm_opt", Outcome::Valid, &[]),
-    (
-        "memory_not_shared",
-        Outcome::ViolatesAbi,
-        &["memory-not-shared"],
-    ),
-    (
-        "memory_defined",
-        Outcome::ViolatesAbi,
-        &["memory-defined", "memory-not-imported"],
-    ),
-    (
-        "memory_no_maximum",
-        Outcome::ViolatesAbi,
-        &["memory-no-maximum", "memory-not-shared"],
-    ),
-    (
-        "max_over_limit",
-        Outcome::ViolatesAbi,
-        &["memory-max-over-limit"],
-    ),
+    ("memory_not_shared", Outcome::ViolatesAbi, &["memory-not-shared"]),
+    ("memory_defined", Outcome::ViolatesAbi, &["memory-defined", "memory-not-imported"]),
+    ("memory_no_maximum", Outcome::ViolatesAbi, &["memory-no-maximum", "memory-not-shared"]),
+    ("max_over_limit", Outcome::ViolatesAbi, &["memory-max-over-limit"]),
     ("memory64", Outcome::ViolatesAbi, &["memory64"]),
-    (
-        "active_segment",
-        Outcome::ViolatesAbi,
-        &["active-data-segment"],
-    ),
-    (
-        "start_not_memory_init",
-        Outcome::ViolatesAbi,
-        &["start-not-memory-init"],
-    ),
+    ("active_segment", Outcome::ViolatesAbi, &["active-data-segment"]),
+    ("start_not_memory_init", Outcome::ViolatesAbi, &["start-not-memory-init"]),
     ("missing_export", Outcome::ViolatesAbi, &["missing-export"]),
-    (
-        "missing_qs_export",
-        Outcome::ViolatesAbi,
-        &["missing-export"],
-    ),
-    (
-        "unknown_qs_export",
-        Outcome::ViolatesAbi,
-        &["unknown-export"],
-    ),
-    (
-        "world_hash_i32",
-        Outcome::ViolatesAbi,
-        &["export-wrong-type"],
-    ),
-    (
-        "stack_pointer_immutable",
-        Outcome::ViolatesAbi,
-        &["global-immutable"],
-    ),
-    (
-        "stack_pointer_i64",
-        Outcome::ViolatesAbi,
-        &["export-wrong-type"],
-    ),
-    (
-        "non_numeric",
-        Outcome::ViolatesAbi,
-        &["import-wrong-type", "non-numeric-signature"],
-    ),
+    ("missing_qs_export", Outcome::ViolatesAbi, &["missing-export"]),
+    ("unknown_qs_export", Outcome::ViolatesAbi, &["unknown-export"]),
+    ("world_hash_i32", Outcome::ViolatesAbi, &["export-wrong-type"]),
+    ("stack_pointer_immutable", Outcome::ViolatesAbi, &["global-immutable"]),
+    ("stack_pointer_i64", Outcome::ViolatesAbi, &["export-wrong-type"]),
+    ("non_numeric", Outcome::ViolatesAbi, &["import-wrong-type", "non-numeric-signature"]),
     ("extra_import", Outcome::ViolatesAbi, &["unknown-import"]),
 ];
 
@@ -132,9 +84,7 @@ fn assert_golden(path: &Path, actual: &str) {
 }
 
 fn check_fixture(name: &str) {
-    let Some((_, expected_outcome, expected_rules)) =
-        CASES.iter().find(|(case, _, _)| *case == name)
-    else {
+    let Some((_, expected_outcome, expected_rules)) = CASES.iter().find(|(case, _, _)| *case == name) else {
         panic!("fixture {name} is not listed in CASES");
     };
     let bytes = fixtures::compile_fixture(name);
@@ -143,33 +93,20 @@ fn check_fixture(name: &str) {
         Err(unreadable) => panic!("fixture {name} is unreadable: {unreadable}"),
     };
 
-    assert_eq!(
-        report.outcome, *expected_outcome,
-        "outcome of fixture {name}"
-    );
+    assert_eq!(report.outcome, *expected_outcome, "outcome of fixture {name}");
     assert_eq!(report.valid, *expected_outcome == Outcome::Valid);
     let rules: BTreeSet<&str> = report.violations.iter().map(|v| v.rule.id()).collect();
     let expected_rules: BTreeSet<&str> = expected_rules.iter().copied().collect();
     assert_eq!(rules, expected_rules, "rules broken by fixture {name}");
 
     let text_report = text::render(&report);
-    let verdict = if report.valid {
-        "verdict: VALID"
-    } else {
-        "verdict: INVALID"
-    };
+    let verdict = if report.valid { "verdict: VALID" } else { "verdict: INVALID" };
     assert!(
-        text_report
-            .lines()
-            .last()
-            .is_some_and(|line| line.starts_with(verdict)),
+        text_report.lines().last().is_some_and(|line| line.starts_with(verdict)),
         "the text report of {name} must end with `{verdict}`"
     );
     for rule in &expected_rules {
-        assert!(
-            text_report.contains(&format!("[{rule}]")),
-            "{name}: text names {rule}"
-        );
+        assert!(text_report.contains(&format!("[{rule}]")), "{name}: text names {rule}");
     }
 
     let json_report = match json::render(&report) {
@@ -185,10 +122,7 @@ fn check_fixture(name: &str) {
 
     let directory = fixtures::fixtures_dir();
     assert_golden(&directory.join(format!("{name}.expected")), &text_report);
-    assert_golden(
-        &directory.join(format!("{name}.expected.json")),
-        &json_report,
-    );
+    assert_golden(&directory.join(format!("{name}.expected.json")), &json_report);
 }
 
 macro_rules! golden_tests {
@@ -225,29 +159,16 @@ golden_tests!(
 
 #[test]
 fn every_fixture_has_a_case() {
-    let listed: BTreeSet<String> = CASES
-        .iter()
-        .map(|(name, _, _)| (*name).to_owned())
-        .collect();
+    let listed: BTreeSet<String> = CASES.iter().map(|(name, _, _)| (*name).to_owned()).collect();
     let on_disk: BTreeSet<String> = fixtures::fixture_names().into_iter().collect();
-    assert_eq!(
-        listed, on_disk,
-        "CASES and tests/fixtures/*.wat must list the same fixtures"
-    );
+    assert_eq!(listed, on_disk, "CASES and tests/fixtures/*.wat must list the same fixtures");
 }
 
 #[test]
 fn every_rule_is_covered_by_a_fixture() {
-    let covered: BTreeSet<&str> = CASES
-        .iter()
-        .flat_map(|(_, _, rules)| rules.iter().copied())
-        .collect();
+    let covered: BTreeSet<&str> = CASES.iter().flat_map(|(_, _, rules)| rules.iter().copied()).collect();
     for rule in abi::Rule::ALL {
-        assert!(
-            covered.contains(rule.id()),
-            "no fixture breaks rule {}",
-            rule.id()
-        );
+        assert!(covered.contains(rule.id()), "no fixture breaks rule {}", rule.id());
     }
 }
 
@@ -260,10 +181,7 @@ fn a_lower_page_limit_is_enforced() {
         Err(unreadable) => panic!("valid fixture is unreadable: {unreadable}"),
     };
     assert_eq!(report.outcome, Outcome::ViolatesAbi);
-    assert!(report
-        .violations
-        .iter()
-        .any(|v| v.rule.id() == "memory-max-over-limit"));
+    assert!(report.violations.iter().any(|v| v.rule.id() == "memory-max-over-limit"));
 }
 
 #[test]
@@ -272,19 +190,12 @@ fn the_marker_stands_for_every_required_qs_function() {
         Ok(spliced) => spliced,
         Err(problem) => panic!("{problem}"),
     };
-    let required = contract::EXPORTS
-        .iter()
-        .filter(|export| export.defined_by == DefinedBy::Sim && export.is_required());
+    let required =
+        contract::EXPORTS.iter().filter(|export| export.defined_by == DefinedBy::Sim && export.is_required());
     for export in required {
-        assert!(
-            spliced.contains(&format!("(export \"{}\")", export.name)),
-            "no stub for {}:\n{spliced}",
-            export.name
-        );
+        assert!(spliced.contains(&format!("(export \"{}\")", export.name)), "no stub for {}:\n{spliced}", export.name);
     }
-    assert!(
-        spliced.contains("(func (export \"qs_world_hash\") (param i32) (result i64) unreachable)")
-    );
+    assert!(spliced.contains("(func (export \"qs_world_hash\") (param i32) (result i64) unreachable)"));
     assert!(spliced.contains("(func (export \"qs_abi_version\") (result i32) unreachable)"));
     assert!(!spliced.contains("@contract-exports"));
 
@@ -300,9 +211,6 @@ fn a_marker_that_names_no_contract_function_is_refused() {
         ";; @contract-exports and more\n",
         ";; @contract-exports\n;; @contract-exports\n",
     ] {
-        assert!(
-            fixtures::splice_contract_exports(text).is_err(),
-            "{text:?} was accepted"
-        );
+        assert!(fixtures::splice_contract_exports(text).is_err(), "{text:?} was accepted");
     }
 }

@@ -68,35 +68,21 @@ fn check_without_panic(case: &str, bytes: &[u8]) -> Result<Result<Report, Unread
         let message = payload
             .downcast_ref::<String>()
             .cloned()
-            .or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|text| (*text).to_owned())
-            })
+            .or_else(|| payload.downcast_ref::<&str>().map(|text| (*text).to_owned()))
             .unwrap_or_default();
         let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join("robustness-failure.wasm");
         let saved_note = match fs::write(&saved, bytes) {
             Ok(()) => format!("input saved to {}", saved.display()),
             Err(error) => format!("input could not be saved: {error}"),
         };
-        format!(
-            "{case}: the checker panicked: {message} ({} bytes; {saved_note})",
-            bytes.len()
-        )
+        format!("{case}: the checker panicked: {message} ({} bytes; {saved_note})", bytes.len())
     })
 }
 
 /// Offsets where a prefix is a complete module (after the header and after
 /// each section), which may validate; every other prefix must not.
 fn section_boundaries(report: &Report) -> BTreeSet<usize> {
-    std::iter::once(HEADER_BYTES)
-        .chain(
-            report
-                .sections
-                .iter()
-                .map(|section| section.offset + section.size),
-        )
-        .collect()
+    std::iter::once(HEADER_BYTES).chain(report.sections.iter().map(|section| section.offset + section.size)).collect()
 }
 
 fn prefix_lengths(len: usize, boundaries: &BTreeSet<usize>) -> Vec<usize> {
@@ -145,34 +131,23 @@ fn mutate(bytes: &mut Vec<u8>, rng: &mut XorShift) -> String {
 fn exercise(label: &str, original: &[u8], seed: u64) -> Result<(), String> {
     let full = match check_without_panic(label, original)? {
         Ok(report) => report,
-        Err(unreadable) => {
-            return Err(format!(
-                "{label}: the unmodified module is unreadable: {unreadable}"
-            ))
-        }
+        Err(unreadable) => return Err(format!("{label}: the unmodified module is unreadable: {unreadable}")),
     };
     let boundaries = section_boundaries(&full);
     if boundaries.last() != Some(&original.len()) {
-        return Err(format!(
-            "{label}: the sections do not end at the end of the module"
-        ));
+        return Err(format!("{label}: the sections do not end at the end of the module"));
     }
 
     for length in prefix_lengths(original.len(), &boundaries) {
         let case = format!("{label} truncated to {length} bytes");
         let result = check_without_panic(&case, &original[..length])?;
         if result.is_ok() && !boundaries.contains(&length) {
-            return Err(format!(
-                "{case}: gave a report, but a truncated module must be unreadable"
-            ));
+            return Err(format!("{case}: gave a report, but a truncated module must be unreadable"));
         }
     }
 
-    let mutations = if original.len() <= EXHAUSTIVE_TRUNCATION_MAX_BYTES {
-        SMALL_MODULE_MUTATIONS
-    } else {
-        LARGE_MODULE_MUTATIONS
-    };
+    let mutations =
+        if original.len() <= EXHAUSTIVE_TRUNCATION_MAX_BYTES { SMALL_MODULE_MUTATIONS } else { LARGE_MODULE_MUTATIONS };
     let mut rng = XorShift(seed);
     for round in 0..mutations {
         let mut bytes = original.to_vec();
@@ -184,10 +159,7 @@ fn exercise(label: &str, original: &[u8], seed: u64) -> Result<(), String> {
             }
             applied.push(mutate(&mut bytes, &mut rng));
         }
-        let case = format!(
-            "{label} mutation {round} (seed {seed:#x}): {}",
-            applied.join(", ")
-        );
+        let case = format!("{label} mutation {round} (seed {seed:#x}): {}", applied.join(", "));
         // Any outcome is fine for a mutated module, as long as there is one.
         let _report_or_unreadable = check_without_panic(&case, &bytes)?;
     }
@@ -198,11 +170,7 @@ fn exercise(label: &str, original: &[u8], seed: u64) -> Result<(), String> {
 fn fixtures_never_panic_the_checker() {
     for (number, name) in (1_u64..).zip(fixtures::fixture_names()) {
         let bytes = fixtures::compile_fixture(&name);
-        if let Err(failure) = exercise(
-            &format!("fixture {name}"),
-            &bytes,
-            0x9e37_79b9_7f4a_7c15 ^ number,
-        ) {
+        if let Err(failure) = exercise(&format!("fixture {name}"), &bytes, 0x9e37_79b9_7f4a_7c15 ^ number) {
             panic!("{failure}");
         }
     }
@@ -214,11 +182,7 @@ fn built_modules_never_panic_the_checker() {
         let Some((_, bytes)) = fixtures::built_module(file) else {
             continue;
         };
-        if let Err(failure) = exercise(
-            &format!("www/pkg/{file}"),
-            &bytes,
-            0xd1b5_4a32_d192_ed03 ^ number,
-        ) {
+        if let Err(failure) = exercise(&format!("www/pkg/{file}"), &bytes, 0xd1b5_4a32_d192_ed03 ^ number) {
             panic!("{failure}");
         }
     }
@@ -226,12 +190,7 @@ fn built_modules_never_panic_the_checker() {
 
 #[test]
 fn garbage_and_empty_input_are_unreadable() {
-    for bytes in [
-        &b""[..],
-        b"\0as",
-        b"not wasm at all",
-        b"\0asm\x01\x00\x00\x00\x01",
-    ] {
+    for bytes in [&b""[..], b"\0as", b"not wasm at all", b"\0asm\x01\x00\x00\x00\x01"] {
         match check_without_panic("garbage", bytes) {
             Ok(Err(_unreadable)) => {}
             Ok(Ok(report)) => panic!("{bytes:?} gave a report: {:?}", report.outcome),

@@ -118,15 +118,9 @@ impl Server {
             Ok(child) => child,
             Err(error) => panic!("cannot run {BINARY}: {error}"),
         };
-        let Some(stdout) = child.stdout.take() else {
-            panic!("no stdout pipe")
-        };
+        let Some(stdout) = child.stdout.take() else { panic!("no stdout pipe") };
         // The guard owns the child from here on, so a panic below kills it.
-        let mut server = Server {
-            child,
-            port: 0,
-            stdout: Vec::new(),
-        };
+        let mut server = Server { child, port: 0, stdout: Vec::new() };
 
         // Read stdout on a thread (which keeps draining it until the server
         // exits) so that waiting for the line is bounded by a timeout.
@@ -144,10 +138,7 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             let line = match received.recv_timeout(left) {
                 Ok(line) => line,
-                Err(error) => panic!(
-                    "no `listening on` line ({error:?}); printed so far: {:?}",
-                    server.stdout
-                ),
+                Err(error) => panic!("no `listening on` line ({error:?}); printed so far: {:?}", server.stdout),
             };
             server.stdout.push(line.clone());
             if let Some(port) = parse_listening(&line) {
@@ -171,10 +162,7 @@ impl Drop for Server {
 
 /// The port in `listening on http://127.0.0.1:PORT/`.
 fn parse_listening(line: &str) -> Option<u16> {
-    line.strip_prefix("listening on http://127.0.0.1:")?
-        .strip_suffix('/')?
-        .parse()
-        .ok()
+    line.strip_prefix("listening on http://127.0.0.1:")?.strip_suffix('/')?.parse().ok()
 }
 
 #[derive(Debug)]
@@ -187,10 +175,7 @@ struct Response {
 
 impl Response {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(have, _)| have == name)
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(have, _)| have == name).map(|(_, value)| value.as_str())
     }
 
     fn body_text(&self) -> String {
@@ -201,22 +186,16 @@ impl Response {
 /// One request on a fresh connection (`Connection: close`), with the target
 /// sent exactly as given. Panics on a timeout or a malformed response.
 fn request(port: u16, method: &str, target: &str) -> Response {
-    let mut stream = match TcpStream::connect_timeout(&(Ipv4Addr::LOCALHOST, port).into(), TIMEOUT)
-    {
+    let mut stream = match TcpStream::connect_timeout(&(Ipv4Addr::LOCALHOST, port).into(), TIMEOUT) {
         Ok(stream) => stream,
         Err(error) => panic!("cannot connect to 127.0.0.1:{port}: {error}"),
     };
-    for result in [
-        stream.set_read_timeout(Some(TIMEOUT)),
-        stream.set_write_timeout(Some(TIMEOUT)),
-    ] {
+    for result in [stream.set_read_timeout(Some(TIMEOUT)), stream.set_write_timeout(Some(TIMEOUT))] {
         if let Err(error) = result {
             panic!("cannot set a socket timeout: {error}");
         }
     }
-    let head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
+    let head = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     if let Err(error) = stream.write_all(head.as_bytes()) {
         panic!("cannot send {method} {target}: {error}");
     }
@@ -224,12 +203,8 @@ fn request(port: u16, method: &str, target: &str) -> Response {
     if let Err(error) = stream.read_to_end(&mut raw) {
         panic!("cannot read the response to {method} {target}: {error}");
     }
-    parse_response(&raw).unwrap_or_else(|| {
-        panic!(
-            "malformed response to {method} {target}: {:?}",
-            String::from_utf8_lossy(&raw)
-        )
-    })
+    parse_response(&raw)
+        .unwrap_or_else(|| panic!("malformed response to {method} {target}: {:?}", String::from_utf8_lossy(&raw)))
 }
 
 fn parse_response(raw: &[u8]) -> Option<Response> {
@@ -249,49 +224,32 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
     }
     let body = raw[end + 4..].to_vec();
     // Files and errors are sent with a Content-Length, never chunked.
-    if let Some(length) = headers
-        .iter()
-        .find(|(name, _)| name == "content-length")
-        .and_then(|(_, value)| value.parse::<usize>().ok())
+    if let Some(length) =
+        headers.iter().find(|(name, _)| name == "content-length").and_then(|(_, value)| value.parse::<usize>().ok())
     {
         if body.len() != length {
             return None;
         }
     }
-    Some(Response {
-        status,
-        headers,
-        body,
-    })
+    Some(Response { status, headers, body })
 }
 
 fn assert_isolated(response: &Response, what: &str) {
     for (name, value) in ISOLATION {
-        assert_eq!(
-            response.header(name),
-            Some(value),
-            "{what}: {name} missing or wrong in {:?}",
-            response.headers
-        );
+        assert_eq!(response.header(name), Some(value), "{what}: {name} missing or wrong in {:?}", response.headers);
     }
 }
 
 /// Runs the binary to completion (it must exit within the timeout) and
 /// returns its status and stderr.
 fn run_to_exit(args: &[&str]) -> (ExitStatus, String) {
-    let child = Command::new(BINARY)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn();
+    let child =
+        Command::new(BINARY).args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn();
     let mut child = match child {
         Ok(child) => child,
         Err(error) => panic!("cannot run {BINARY}: {error}"),
     };
-    let Some(mut stderr) = child.stderr.take() else {
-        panic!("no stderr pipe")
-    };
+    let Some(mut stderr) = child.stderr.take() else { panic!("no stderr pipe") };
     let reader = thread::spawn(move || {
         let mut text = String::new();
         let _ = stderr.read_to_string(&mut text);
@@ -322,16 +280,9 @@ fn prints_root_and_url() {
         Ok(root) => root,
         Err(error) => panic!("cannot resolve the root: {error}"),
     };
-    let expected = format!(
-        "quicksand: serving {} at http://127.0.0.1:{}/ (cross-origin isolated)",
-        root.display(),
-        server.port
-    );
-    assert!(
-        server.stdout.contains(&expected),
-        "expected {expected:?} in {:?}",
-        server.stdout
-    );
+    let expected =
+        format!("quicksand: serving {} at http://127.0.0.1:{}/ (cross-origin isolated)", root.display(), server.port);
+    assert!(server.stdout.contains(&expected), "expected {expected:?} in {:?}", server.stdout);
 }
 
 #[test]
@@ -342,16 +293,8 @@ fn root_serves_index_html_with_isolation_headers() {
         let response = server.get(target);
         assert_eq!(response.status, 200, "{target}: {response:?}");
         assert_eq!(response.body_text(), INDEX, "{target}");
-        assert_eq!(
-            response.header("content-type"),
-            Some("text/html; charset=utf-8"),
-            "{target}"
-        );
-        assert_eq!(
-            response.header("cache-control"),
-            Some("no-cache"),
-            "{target}"
-        );
+        assert_eq!(response.header("content-type"), Some("text/html; charset=utf-8"), "{target}");
+        assert_eq!(response.header("cache-control"), Some("no-cache"), "{target}");
         assert_isolated(&response, target);
     }
 }
@@ -390,10 +333,7 @@ fn content_types() {
         let response = server.get(target);
         assert_eq!(response.status, 200, "{target}: {response:?}");
         let content_type = response.header("content-type").unwrap_or_default();
-        assert!(
-            content_type.starts_with("text/javascript"),
-            "{target}: content-type {content_type:?}"
-        );
+        assert!(content_type.starts_with("text/javascript"), "{target}: content-type {content_type:?}");
         assert_eq!(response.body_text(), SCRIPT, "{target}");
     }
 }
@@ -431,15 +371,8 @@ fn never_serves_files_outside_the_root() {
     }
     for target in &targets {
         let response = server.get(target);
-        assert!(
-            matches!(response.status, 400 | 403 | 404),
-            "{target}: status {} ({response:?})",
-            response.status
-        );
-        assert!(
-            !response.body_text().contains(SECRET),
-            "{target} served the secret: {response:?}"
-        );
+        assert!(matches!(response.status, 400 | 403 | 404), "{target}: status {} ({response:?})", response.status);
+        assert!(!response.body_text().contains(SECRET), "{target} served the secret: {response:?}");
     }
     // The server still works afterwards.
     assert_eq!(server.get("/").status, 200);
@@ -449,14 +382,7 @@ fn never_serves_files_outside_the_root() {
 fn no_isolation_omits_the_isolation_headers() {
     let site = Site::new("no-isolation");
     let server = Server::start(&site.root(), &["--no-isolation"]);
-    assert!(
-        server
-            .stdout
-            .iter()
-            .any(|line| line.contains("NOT cross-origin isolated")),
-        "{:?}",
-        server.stdout
-    );
+    assert!(server.stdout.iter().any(|line| line.contains("NOT cross-origin isolated")), "{:?}", server.stdout);
     for target in ["/", "/a.wasm", "/missing"] {
         let response = server.get(target);
         for (name, _) in ISOLATION {
@@ -476,10 +402,7 @@ fn missing_root_exits_2() {
     let (status, stderr) = run_to_exit(&["serve", "--port", "0", "--root", &missing]);
     assert_eq!(status.code(), Some(EXIT_CANNOT_START), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
-    assert!(
-        stderr.starts_with("error: ") && stderr.contains(missing.as_ref()),
-        "{stderr:?}"
-    );
+    assert!(stderr.starts_with("error: ") && stderr.contains(missing.as_ref()), "{stderr:?}");
     assert!(stderr.contains("does not exist"), "{stderr:?}");
 }
 
@@ -496,22 +419,11 @@ fn port_in_use_exits_2() {
     };
     let root = site.root();
     let root = root.to_string_lossy();
-    let (status, stderr) = run_to_exit(&[
-        "serve",
-        "--root",
-        &root,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-    ]);
+    let (status, stderr) = run_to_exit(&["serve", "--root", &root, "--host", "127.0.0.1", "--port", &port]);
     drop(taken);
     assert_eq!(status.code(), Some(EXIT_CANNOT_START), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "not one line: {stderr:?}");
-    assert!(
-        stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}")),
-        "{stderr:?}"
-    );
+    assert!(stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}")), "{stderr:?}");
 }
 
 #[test]
@@ -557,12 +469,8 @@ fn www_headers_file_matches() {
             rules.push((line.trim(), Vec::new()));
             continue;
         }
-        let Some((_, headers)) = rules.last_mut() else {
-            panic!("header line before any path: {line:?}")
-        };
-        let Some((name, value)) = line.trim().split_once(':') else {
-            panic!("not `Name: value`: {line:?}")
-        };
+        let Some((_, headers)) = rules.last_mut() else { panic!("header line before any path: {line:?}") };
+        let Some((name, value)) = line.trim().split_once(':') else { panic!("not `Name: value`: {line:?}") };
         headers.push((name.trim().to_ascii_lowercase(), value.trim()));
     }
     let headers_for = |pattern: &str| match rules.iter().find(|(path, _)| *path == pattern) {
@@ -571,33 +479,16 @@ fn www_headers_file_matches() {
     };
     let all = headers_for("/*");
     for (name, value) in ISOLATION {
-        assert!(
-            all.contains(&(name.to_owned(), value)),
-            "/* lacks {name}: {value} in {}",
-            path.display()
-        );
+        assert!(all.contains(&(name.to_owned(), value)), "/* lacks {name}: {value} in {}", path.display());
     }
-    assert_eq!(
-        headers_for("/*.wasm"),
-        [("content-type".to_owned(), "application/wasm")]
-    );
+    assert_eq!(headers_for("/*.wasm"), [("content-type".to_owned(), "application/wasm")]);
 }
 
 /// The headers that `tools/README.md` promises on every response.
 fn assert_documented_headers(response: &Response, what: &str) {
     assert_isolated(response, what);
-    assert_eq!(
-        response.header("cache-control"),
-        Some("no-cache"),
-        "{what}: {:?}",
-        response.headers
-    );
-    assert_eq!(
-        response.header("x-content-type-options"),
-        Some("nosniff"),
-        "{what}: {:?}",
-        response.headers
-    );
+    assert_eq!(response.header("cache-control"), Some("no-cache"), "{what}: {:?}", response.headers);
+    assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{what}: {:?}", response.headers);
 }
 
 /// Connects to the server on 127.0.0.1 with read and write timeouts.
@@ -630,18 +521,12 @@ fn exchange(port: u16, raw: &[u8], timeout: Duration) -> Result<Vec<u8>, String>
 /// `exchange` followed by parsing exactly one response.
 fn raw_request(port: u16, raw: &[u8], timeout: Duration) -> Result<Response, String> {
     let received = exchange(port, raw, timeout)?;
-    parse_response(&received).ok_or_else(|| {
-        format!(
-            "malformed response: {:?}",
-            String::from_utf8_lossy(&received)
-        )
-    })
+    parse_response(&received).ok_or_else(|| format!("malformed response: {:?}", String::from_utf8_lossy(&received)))
 }
 
 /// A request head with the usual Host and Connection: close lines.
 fn head_for(method: &str, target: &str, extra: &str) -> Vec<u8> {
-    format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n")
-        .into_bytes()
+    format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n").into_bytes()
 }
 
 /// Defect 11: errors produced while parsing the request, before any file
@@ -657,37 +542,13 @@ fn request_errors_carry_the_documented_headers() {
     let cases: Vec<(&str, Vec<u8>, u16)> = vec![
         ("a target with a `<`", head_for("GET", "/a<b", ""), 400),
         ("a relative target", head_for("GET", "index.html", ""), 400),
-        (
-            "a malformed header line",
-            head_for("GET", "/", "no colon here\r\n"),
-            400,
-        ),
+        ("a malformed header line", head_for("GET", "/", "no colon here\r\n"), 400),
         ("garbage", b"\x01\x02\x03 nonsense\r\n\r\n".to_vec(), 400),
-        (
-            "an unknown HTTP version",
-            b"GET / HTTP/3.7\r\nHost: 127.0.0.1\r\n\r\n".to_vec(),
-            505,
-        ),
-        (
-            "too many header lines",
-            head_for("GET", "/", &many_headers),
-            431,
-        ),
-        (
-            "an oversized header",
-            head_for("GET", "/", &big_header),
-            431,
-        ),
-        (
-            "an oversized request line",
-            head_for("GET", &long_target, ""),
-            414,
-        ),
-        (
-            "a bad Content-Length",
-            head_for("GET", "/", "Content-Length: twelve\r\n"),
-            400,
-        ),
+        ("an unknown HTTP version", b"GET / HTTP/3.7\r\nHost: 127.0.0.1\r\n\r\n".to_vec(), 505),
+        ("too many header lines", head_for("GET", "/", &many_headers), 431),
+        ("an oversized header", head_for("GET", "/", &big_header), 431),
+        ("an oversized request line", head_for("GET", &long_target, ""), 414),
+        ("a bad Content-Length", head_for("GET", "/", "Content-Length: twelve\r\n"), 400),
     ];
     for (what, raw, status) in cases {
         let response = match raw_request(server.port, &raw, quick) {
@@ -745,10 +606,7 @@ fn special_files_are_refused_without_blocking() {
     if let Err(error) = fs::create_dir(&fifo_dir) {
         panic!("cannot create {}: {error}", fifo_dir.display());
     }
-    match Command::new("mkfifo")
-        .arg(fifo_dir.join("index.html"))
-        .status()
-    {
+    match Command::new("mkfifo").arg(fifo_dir.join("index.html")).status() {
         Ok(status) if status.success() => {}
         other => panic!("mkfifo failed: {other:?}"),
     }
@@ -794,11 +652,7 @@ fn flipping_symlinks_never_serve_outside_files() {
             let spare = root.join("flip.tmp");
             let mut flips = 0;
             while Instant::now() < deadline {
-                let target = if flips % 2 == 0 {
-                    "../secret.txt"
-                } else {
-                    "inside.txt"
-                };
+                let target = if flips % 2 == 0 { "../secret.txt" } else { "inside.txt" };
                 let _ = fs::remove_file(&spare);
                 std::os::unix::fs::symlink(target, &spare)
                     .and_then(|()| fs::rename(&spare, root.join("flip.txt")))
@@ -814,9 +668,7 @@ fn flipping_symlinks_never_serve_outside_files() {
             thread::spawn(move || -> Result<[usize; 3], String> {
                 // [inside served, refused, outside served]
                 let mut counts = [0; 3];
-                while Instant::now() < deadline
-                    && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS
-                {
+                while Instant::now() < deadline && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS {
                     let response = raw_request(port, &head_for("GET", "/flip.txt", ""), TIMEOUT)?;
                     let body = response.body_text();
                     if body.contains(SECRET) {
@@ -857,10 +709,7 @@ fn flipping_symlinks_never_serve_outside_files() {
         "the outside file was served {leaked} times ({inside} inside, {refused} refused, {flips} flips)"
     );
     // Negative control: both targets were really hit.
-    assert!(
-        inside > 0 && refused > 0,
-        "inside {inside}, refused {refused}, flips {flips}"
-    );
+    assert!(inside > 0 && refused > 0, "inside {inside}, refused {refused}, flips {flips}");
 }
 
 /// Defect 12: a connection that never finishes its request head is closed
@@ -882,11 +731,7 @@ fn unfinished_request_heads_time_out() {
     let mut silent = silent;
     let mut received = Vec::new();
     match silent.read_to_end(&mut received) {
-        Ok(_) => assert!(
-            received.is_empty(),
-            "{:?}",
-            String::from_utf8_lossy(&received)
-        ),
+        Ok(_) => assert!(received.is_empty(), "{:?}", String::from_utf8_lossy(&received)),
         Err(error) => panic!("a silent connection was still open after {bound:?}: {error}"),
     }
     let response = match partial.join() {
@@ -897,11 +742,7 @@ fn unfinished_request_heads_time_out() {
     assert_eq!(response.status, 408, "{response:?}");
     assert_documented_headers(&response, "408");
     // Not closed at once, and the server still answers afterwards.
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
     assert_eq!(server.get("/").status, 200);
 }
 
@@ -910,10 +751,7 @@ fn unfinished_request_heads_time_out() {
 #[test]
 fn connections_beyond_the_limit_wait() {
     let site = Site::new("connection-limit");
-    let server = Server::start(
-        &site.root(),
-        &["--max-connections", "2", "--header-timeout", "2"],
-    );
+    let server = Server::start(&site.root(), &["--max-connections", "2", "--header-timeout", "2"]);
     let bound = Duration::from_secs(8);
     let idle: Vec<TcpStream> = (0..2)
         .map(|_| match connect(server.port, bound) {
@@ -953,23 +791,13 @@ fn keep_alive_head_ranges_and_conditional_requests() {
         Err(error) => panic!("pipelined: {error}"),
     };
     let Some(split) = find_second_response(&received) else {
-        panic!(
-            "not two responses: {:?}",
-            String::from_utf8_lossy(&received)
-        )
+        panic!("not two responses: {:?}", String::from_utf8_lossy(&received))
     };
     let (first, second) = received.split_at(split);
     let first = parse_response(first);
     let second = parse_response(second);
-    assert_eq!(
-        first.as_ref().map(|r| r.body.as_slice()),
-        Some(WASM),
-        "{first:?}"
-    );
-    assert_eq!(
-        second.as_ref().map(Response::body_text).as_deref(),
-        Some(SCRIPT)
-    );
+    assert_eq!(first.as_ref().map(|r| r.body.as_slice()), Some(WASM), "{first:?}");
+    assert_eq!(second.as_ref().map(Response::body_text).as_deref(), Some(SCRIPT));
 
     // HEAD: the GET headers, no body.
     let received = match exchange(server.port, &head_for("HEAD", "/a.wasm", ""), quick) {
@@ -979,17 +807,12 @@ fn keep_alive_head_ranges_and_conditional_requests() {
     let text = String::from_utf8_lossy(&received);
     assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
     assert!(text.contains("\r\ncontent-length: 8\r\n"), "{text}");
-    assert!(
-        text.contains("\r\ncontent-type: application/wasm\r\n"),
-        "{text}"
-    );
+    assert!(text.contains("\r\ncontent-type: application/wasm\r\n"), "{text}");
     assert!(text.ends_with("\r\n\r\n"), "HEAD sent a body: {text:?}");
 
     let full = server.get("/a.wasm");
     assert_eq!(full.header("accept-ranges"), Some("bytes"));
-    let Some(modified) = full.header("last-modified") else {
-        panic!("no Last-Modified: {full:?}")
-    };
+    let Some(modified) = full.header("last-modified") else { panic!("no Last-Modified: {full:?}") };
 
     let range = |value: &str| {
         let raw = head_for("GET", "/a.wasm", &format!("Range: {value}\r\n"));
@@ -1014,11 +837,7 @@ fn keep_alive_head_ranges_and_conditional_requests() {
     let several = range("bytes=0-1,3-4");
     assert_eq!(several.status, 200, "several ranges are answered in full");
 
-    let raw = head_for(
-        "GET",
-        "/a.wasm",
-        &format!("If-Modified-Since: {modified}\r\n"),
-    );
+    let raw = head_for("GET", "/a.wasm", &format!("If-Modified-Since: {modified}\r\n"));
     let unchanged = match raw_request(server.port, &raw, quick) {
         Ok(response) => response,
         Err(error) => panic!("If-Modified-Since: {error}"),
@@ -1026,11 +845,7 @@ fn keep_alive_head_ranges_and_conditional_requests() {
     assert_eq!(unchanged.status, 304, "{unchanged:?}");
     assert!(unchanged.body.is_empty());
     assert_documented_headers(&unchanged, "304");
-    let raw = head_for(
-        "GET",
-        "/a.wasm",
-        "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n",
-    );
+    let raw = head_for("GET", "/a.wasm", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n");
     let changed = match raw_request(server.port, &raw, quick) {
         Ok(response) => response,
         Err(error) => panic!("old If-Modified-Since: {error}"),
@@ -1044,8 +859,7 @@ fn find_second_response(raw: &[u8]) -> Option<usize> {
     let head = std::str::from_utf8(&raw[..end]).ok()?;
     let length: usize = head.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length")
-            .then(|| value.trim().parse().ok())?
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
     })?;
     Some(end + length)
 }

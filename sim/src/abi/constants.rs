@@ -24,9 +24,9 @@ use crate::runtime::thread_slot::{
     ThreadSlot, CANARY_BYTES, GUARD_BYTES, MAX_STACK_BYTES, MIN_STACK_BYTES, STACK_ALIGN,
 };
 use crate::sand::{
-    snapshot_offset, Material, Scene, SNAPSHOT_CHECKSUM_BYTES, SNAPSHOT_RECT_BYTES, CHUNK_SIZE, MATERIAL_COUNT, MAX_BRUSH_RADIUS, MAX_WORLD_SIZE,
-    PAINT_COORD_MARGIN, PAINT_RING_CAPACITY, PALETTE, PALETTE_LEN, SHADE_COUNT, SHADE_MASK,
-    SNAPSHOT_HEADER_BYTES, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, UNKNOWN_BYTE_FALLBACK,
+    snapshot_offset, Material, Scene, CHUNK_SIZE, MATERIAL_COUNT, MAX_BRUSH_RADIUS, MAX_WORLD_SIZE, PAINT_COORD_MARGIN,
+    PAINT_RING_CAPACITY, PALETTE, PALETTE_LEN, SHADE_COUNT, SHADE_MASK, SNAPSHOT_CHECKSUM_BYTES, SNAPSHOT_HEADER_BYTES,
+    SNAPSHOT_MAGIC, SNAPSHOT_RECT_BYTES, SNAPSHOT_VERSION, UNKNOWN_BYTE_FALLBACK,
 };
 
 /// One value: every number the ABI uses fits an `i64` (and a JS number).
@@ -71,17 +71,11 @@ pub struct Export {
 }
 
 const fn number(name: &'static str, value: i64) -> Named {
-    Named {
-        name,
-        value: Value::Number(value),
-    }
+    Named { name, value: Value::Number(value) }
 }
 
 const fn text(name: &'static str, value: &'static str) -> Named {
-    Named {
-        name,
-        value: Value::Text(value),
-    }
+    Named { name, value: Value::Text(value) }
 }
 
 const fn label(number: i64, text: &'static str) -> Label {
@@ -313,14 +307,10 @@ pub fn lookup(export: &str, key: &str) -> Option<Value> {
     let export = EXPORTS.iter().find(|e| e.name == export)?;
     match export.body {
         Body::Scalar(value) => key.is_empty().then_some(value),
-        Body::Object(entries) => entries
-            .iter()
-            .find(|e| e.name.eq_ignore_ascii_case(key))
-            .map(|e| e.value),
-        Body::Labels(labels) => labels
-            .iter()
-            .find(|l| key.parse::<i64>().ok() == Some(l.number))
-            .map(|l| Value::Text(l.text)),
+        Body::Object(entries) => entries.iter().find(|e| e.name.eq_ignore_ascii_case(key)).map(|e| e.value),
+        Body::Labels(labels) => {
+            labels.iter().find(|l| key.parse::<i64>().ok() == Some(l.number)).map(|l| Value::Text(l.text))
+        }
     }
 }
 
@@ -332,33 +322,19 @@ mod tests {
     #[test]
     fn names_are_unique_within_each_export_and_across_exports() {
         for (i, export) in EXPORTS.iter().enumerate() {
-            assert!(
-                EXPORTS[i + 1..]
-                    .iter()
-                    .all(|other| other.name != export.name),
-                "{}",
-                export.name
-            );
+            assert!(EXPORTS[i + 1..].iter().all(|other| other.name != export.name), "{}", export.name);
             match export.body {
                 Body::Scalar(_) => {}
                 Body::Object(entries) => {
                     for (j, entry) in entries.iter().enumerate() {
                         assert!(!entry.name.is_empty(), "{}", export.name);
-                        let clash = entries[j + 1..]
-                            .iter()
-                            .any(|other| other.name.eq_ignore_ascii_case(entry.name));
+                        let clash = entries[j + 1..].iter().any(|other| other.name.eq_ignore_ascii_case(entry.name));
                         assert!(!clash, "{}.{}", export.name, entry.name);
                     }
                 }
                 Body::Labels(labels) => {
                     for (j, label) in labels.iter().enumerate() {
-                        assert!(
-                            labels[j + 1..]
-                                .iter()
-                                .all(|other| other.number != label.number),
-                            "{}",
-                            export.name
-                        );
+                        assert!(labels[j + 1..].iter().all(|other| other.number != label.number), "{}", export.name);
                     }
                 }
             }
@@ -367,27 +343,12 @@ mod tests {
 
     #[test]
     fn the_table_holds_the_constants_it_names() {
-        assert_eq!(
-            lookup("ABI_VERSION", ""),
-            Some(Value::Number(i64::from(ABI_VERSION)))
-        );
+        assert_eq!(lookup("ABI_VERSION", ""), Some(Value::Number(i64::from(ABI_VERSION))));
         assert_eq!(lookup("ERROR", "STACK_OVERFLOW"), Some(Value::Number(-12)));
-        assert_eq!(
-            lookup("ERROR_MESSAGE", "-7"),
-            Some(Value::Text(ErrorCode::Busy.message()))
-        );
-        assert_eq!(
-            lookup("MATERIAL", "GUNPOWDER"),
-            Some(Value::Number(i64::from(Material::Gunpowder.id())))
-        );
-        assert_eq!(
-            lookup("SCENE", "SETTLED"),
-            Some(Value::Number(Scene::Settled as i64))
-        );
-        assert_eq!(
-            lookup("LIMITS", "MAX_WORLD_SIZE"),
-            Some(Value::Number(i64::from(MAX_WORLD_SIZE)))
-        );
+        assert_eq!(lookup("ERROR_MESSAGE", "-7"), Some(Value::Text(ErrorCode::Busy.message())));
+        assert_eq!(lookup("MATERIAL", "GUNPOWDER"), Some(Value::Number(i64::from(Material::Gunpowder.id()))));
+        assert_eq!(lookup("SCENE", "SETTLED"), Some(Value::Number(Scene::Settled as i64)));
+        assert_eq!(lookup("LIMITS", "MAX_WORLD_SIZE"), Some(Value::Number(i64::from(MAX_WORLD_SIZE))));
         assert_eq!(lookup("THREAD_SLOT", "STACK_HIGH"), Some(Value::Number(4)));
         assert_eq!(lookup("SAVE", "MAGIC"), Some(Value::Text("QSND")));
         // Negative control: a key that is not there is not found.
@@ -406,10 +367,7 @@ mod tests {
         let at = |key: &str| number("SAVE_OFFSET", key);
         let read = |bytes: &[u8], key: &str, len: usize| {
             let start = at(key);
-            bytes[start..start + len]
-                .iter()
-                .rev()
-                .fold(0u64, |word, &byte| (word << 8) | u64::from(byte))
+            bytes[start..start + len].iter().rev().fold(0u64, |word, &byte| (word << 8) | u64::from(byte))
         };
         for (width, height) in [(1, 1), (64, 64), (65, 3), (150, 90)] {
             let mut region = std::vec![0u8; World::bytes_needed(width, height).unwrap()];
@@ -422,10 +380,8 @@ mod tests {
             let len = world.write_snapshot(&mut bytes).unwrap();
             let chunks = width.div_ceil(CHUNK_SIZE) as usize * height.div_ceil(CHUNK_SIZE) as usize;
             let cells = (width * height) as usize;
-            let expected = size("HEADER_BYTES")
-                + 2 * cells
-                + chunks * size("CHUNK_RECT_BYTES")
-                + size("CHECKSUM_BYTES");
+            let expected =
+                size("HEADER_BYTES") + 2 * cells + chunks * size("CHUNK_RECT_BYTES") + size("CHECKSUM_BYTES");
             assert_eq!(len, expected, "{width}x{height}");
             let magic = at("MAGIC");
             assert_eq!(&bytes[magic..magic + 4], SAVE_MAGIC_TEXT.as_bytes());

@@ -9,8 +9,8 @@
 
 pub mod home_blocks;
 pub mod phased_work;
-pub mod world_work;
 pub mod team;
+pub mod world_work;
 
 pub use phased_work::{PhasedWork, PHASES};
 pub use team::{Crew, MAX_CREW_WORKERS};

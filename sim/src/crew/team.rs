@@ -412,7 +412,12 @@ mod tests {
     }
 
     fn ledger() -> Arc<Ledger> {
-        Arc::new(Ledger { items_per_phase: 7, step: AtomicU64::new(0), in_step: AtomicU32::new(0), seen: Mutex::new(Vec::new()) })
+        Arc::new(Ledger {
+            items_per_phase: 7,
+            step: AtomicU64::new(0),
+            in_step: AtomicU32::new(0),
+            seen: Mutex::new(Vec::new()),
+        })
     }
 
     fn expected(steps: u64, items_per_phase: u32) -> Vec<(u64, u32, u32)> {
@@ -589,7 +594,9 @@ mod tests {
             if self.inner.step.load(Ordering::SeqCst) == self.at_step {
                 // SAFETY: `low` is the canary of a live buffer the test owns;
                 // an atomic store is what a racing overflow would look like.
-                unsafe { (*(self.low as *const AtomicU32).add(thread_slot::CANARY_BYTES / 4 - 1)).store(0, Ordering::SeqCst) };
+                unsafe {
+                    (*(self.low as *const AtomicU32).add(thread_slot::CANARY_BYTES / 4 - 1)).store(0, Ordering::SeqCst)
+                };
             }
             self.inner.begin_step();
         }
@@ -605,7 +612,12 @@ mod tests {
         }
     }
 
-    fn run_watched(crew: &Arc<Crew>, work: &Arc<Overflowing>, workers: u32, steps: u32) -> Vec<Result<(), RuntimeError>> {
+    fn run_watched(
+        crew: &Arc<Crew>,
+        work: &Arc<Overflowing>,
+        workers: u32,
+        steps: u32,
+    ) -> Vec<Result<(), RuntimeError>> {
         let handles: Vec<_> = (0..workers)
             .map(|worker| {
                 let (crew, work) = (crew.clone(), work.clone());

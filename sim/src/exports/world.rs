@@ -146,7 +146,15 @@ pub extern "C" fn qs_world_step(handle: i32, steps: i32) -> i32 {
 /// material id `material` (0 = erase) for the next step. Never blocks.
 /// -1 bad radius/coordinates, -4 queue full, -5 unknown material.
 #[no_mangle]
-pub extern "C" fn qs_world_paint(handle: i32, x0: i32, y0: i32, x1: i32, y1: i32, radius: i32, material_id: i32) -> i32 {
+pub extern "C" fn qs_world_paint(
+    handle: i32,
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+    radius: i32,
+    material_id: i32,
+) -> i32 {
     respond((|| {
         let world = world(handle)?;
         let radius = unsigned(radius)?;

@@ -213,7 +213,13 @@ impl Heap {
     }
 
     /// Allocates at the top, reusing a free range that ends there.
-    fn bump<P: PageSource>(&self, pages: &P, heap_base: usize, size: usize, align: usize) -> Result<usize, RuntimeError> {
+    fn bump<P: PageSource>(
+        &self,
+        pages: &P,
+        heap_base: usize,
+        size: usize,
+        align: usize,
+    ) -> Result<usize, RuntimeError> {
         let top = match self.top() {
             0 => heap_base,
             top => top,

@@ -101,9 +101,14 @@ pub struct ThreadBlockRequest {
 
 /// Checks the host's numbers and says how big the block must be.
 /// A `tls_align` of 0 means 1: wasm-ld exports 0 when there is no TLS data.
-pub fn block_request(stack_bytes: usize, tls_size: usize, tls_align: usize) -> Result<ThreadBlockRequest, RuntimeError> {
+pub fn block_request(
+    stack_bytes: usize,
+    tls_size: usize,
+    tls_align: usize,
+) -> Result<ThreadBlockRequest, RuntimeError> {
     let tls_align = tls_align.max(1);
-    let stack_ok = (MIN_STACK_BYTES..=MAX_STACK_BYTES).contains(&stack_bytes) && stack_bytes.is_multiple_of(STACK_ALIGN);
+    let stack_ok =
+        (MIN_STACK_BYTES..=MAX_STACK_BYTES).contains(&stack_bytes) && stack_bytes.is_multiple_of(STACK_ALIGN);
     let tls_ok = tls_size <= MAX_TLS_BYTES && tls_align.is_power_of_two() && tls_align <= MAX_TLS_BYTES;
     if !stack_ok || !tls_ok {
         return Err(RuntimeError::InvalidArgument);

@@ -122,10 +122,7 @@ pub(super) struct Cell {
 
 impl Cell {
     /// Nothing.
-    pub(super) const EMPTY: Cell = Cell {
-        material: Material::Empty,
-        state: CellState(0),
-    };
+    pub(super) const EMPTY: Cell = Cell { material: Material::Empty, state: CellState(0) };
 
     /// A newly made cell of `material`: a random shade, a random flow
     /// direction for liquids, and a full counter for timed materials; clock 0.
@@ -154,10 +151,7 @@ impl Cell {
     /// The same cell with its clock set to `clock`.
     #[inline(always)]
     pub(super) const fn with_clock(self, clock: u8) -> Cell {
-        Cell {
-            material: self.material,
-            state: self.state.with_clock(clock),
-        }
+        Cell { material: self.material, state: self.state.with_clock(clock) }
     }
 }
 
@@ -167,10 +161,7 @@ mod tests {
 
     #[test]
     fn fields_do_not_overlap() {
-        let state = CellState(0)
-            .with_shade(3)
-            .with_clock(CLOCK_BIT)
-            .with_counter(COUNTER_MAX);
+        let state = CellState(0).with_shade(3).with_clock(CLOCK_BIT).with_counter(COUNTER_MAX);
         assert_eq!(state.0, u8::MAX);
         assert_eq!(state.with_shade(1).counter(), COUNTER_MAX);
         assert_eq!(state.with_counter(2).shade(), 3);

@@ -25,11 +25,7 @@ const ALL_FRAMES_STALE: u32 = 0b11;
 impl ChunkState {
     /// A chunk with nothing to do, drawn in no frame buffer yet.
     pub(super) const fn new() -> ChunkState {
-        ChunkState {
-            current: DirtyRect::new(),
-            next: DirtyRect::new(),
-            stale_frames: AtomicU32::new(ALL_FRAMES_STALE),
-        }
+        ChunkState { current: DirtyRect::new(), next: DirtyRect::new(), stale_frames: AtomicU32::new(ALL_FRAMES_STALE) }
     }
 
     /// Records that cells of this chunk may have changed, so both frame

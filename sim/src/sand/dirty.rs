@@ -20,12 +20,7 @@ pub struct Rect {
 
 impl Rect {
     /// No cells.
-    pub(super) const EMPTY: Rect = Rect {
-        x0: i32::MAX,
-        y0: i32::MAX,
-        x1: i32::MIN,
-        y1: i32::MIN,
-    };
+    pub(super) const EMPTY: Rect = Rect { x0: i32::MAX, y0: i32::MAX, x1: i32::MIN, y1: i32::MIN };
 
     /// Whether it holds no cells.
     #[inline]
@@ -67,12 +62,8 @@ pub(super) struct ChangeBounds {
 
 impl ChangeBounds {
     /// Nothing changed.
-    pub(super) const NONE: ChangeBounds = ChangeBounds {
-        min_x: i32::MAX,
-        min_y: i32::MAX,
-        max_x: i32::MIN,
-        max_y: i32::MIN,
-    };
+    pub(super) const NONE: ChangeBounds =
+        ChangeBounds { min_x: i32::MAX, min_y: i32::MAX, max_x: i32::MIN, max_y: i32::MIN };
 
     /// Records that cell (x, y) changed.
     #[inline(always)]
@@ -162,12 +153,7 @@ impl DirtyRect {
         if x0 >= x1 || y0 >= y1 {
             return Rect::EMPTY;
         }
-        Rect {
-            x0: x0 as i32,
-            y0: y0 as i32,
-            x1: x1 as i32,
-            y1: y1 as i32,
-        }
+        Rect { x0: x0 as i32, y0: y0 as i32, x1: x1 as i32, y1: y1 as i32 }
     }
 
     /// Replaces it with `rect`.

@@ -23,19 +23,13 @@ pub(super) struct ExclusiveGuard<'a> {
 impl ExclusiveLock {
     /// An unlocked lock.
     pub(super) const fn new() -> ExclusiveLock {
-        ExclusiveLock {
-            held: AtomicBool::new(false),
-        }
+        ExclusiveLock { held: AtomicBool::new(false) }
     }
 
     /// Waits until the lock is free and takes it. Acquire ordering makes
     /// everything the previous holder wrote visible.
     pub(super) fn lock(&self) -> ExclusiveGuard<'_> {
-        while self
-            .held
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
+        while self.held.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             core::hint::spin_loop();
         }
         ExclusiveGuard { lock: self }

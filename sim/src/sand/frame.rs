@@ -76,11 +76,7 @@ pub(super) struct FrameSync {
 impl FrameSync {
     /// Buffer 0 in front, nothing published, a frame wanted.
     pub(super) const fn new() -> FrameSync {
-        FrameSync {
-            front: AtomicU32::new(0),
-            seq: AtomicU32::new(0),
-            wanted: AtomicU32::new(1),
-        }
+        FrameSync { front: AtomicU32::new(0), seq: AtomicU32::new(0), wanted: AtomicU32::new(1) }
     }
 }
 

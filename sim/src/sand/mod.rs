@@ -77,7 +77,10 @@ pub(crate) use frame::PALETTE;
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
 pub(crate) use layout::REGION_ALIGN;
 pub(crate) use material::UNKNOWN_BYTE_FALLBACK;
-pub(crate) use snapshot::{offset as snapshot_offset, SnapshotError, CHECKSUM_BYTES as SNAPSHOT_CHECKSUM_BYTES, RECT_BYTES as SNAPSHOT_RECT_BYTES, SNAPSHOT_MAGIC};
+pub(crate) use snapshot::{
+    offset as snapshot_offset, SnapshotError, CHECKSUM_BYTES as SNAPSHOT_CHECKSUM_BYTES,
+    RECT_BYTES as SNAPSHOT_RECT_BYTES, SNAPSHOT_MAGIC,
+};
 
 /// The save checksum and world hash; public so that outside tools (the save
 /// fuzz test) compute the checksum with the code itself.

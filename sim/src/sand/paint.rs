@@ -52,27 +52,15 @@ impl PaintCommand {
         material: u32,
         (width, height): (u32, u32),
     ) -> Result<PaintCommand, SimError> {
-        let material = u8::try_from(material)
-            .ok()
-            .and_then(Material::from_u8)
-            .ok_or(SimError::UnknownMaterial)?;
+        let material = u8::try_from(material).ok().and_then(Material::from_u8).ok_or(SimError::UnknownMaterial)?;
         if radius > MAX_BRUSH_RADIUS {
             return Err(SimError::InvalidArgument);
         }
-        let near = |value: i32, size: u32| {
-            (-PAINT_COORD_MARGIN..size as i32 + PAINT_COORD_MARGIN).contains(&value)
-        };
+        let near = |value: i32, size: u32| (-PAINT_COORD_MARGIN..size as i32 + PAINT_COORD_MARGIN).contains(&value);
         if !(near(x0, width) && near(x1, width) && near(y0, height) && near(y1, height)) {
             return Err(SimError::InvalidArgument);
         }
-        Ok(PaintCommand {
-            x0,
-            y0,
-            x1,
-            y1,
-            radius,
-            material,
-        })
+        Ok(PaintCommand { x0, y0, x1, y1, radius, material })
     }
 }
 
@@ -122,11 +110,7 @@ impl PaintQueue {
     /// `slots` points to `PAINT_RING_CAPACITY` initialised slots that live
     /// as long as the queue.
     pub(super) const unsafe fn new(slots: *const PaintSlot) -> PaintQueue {
-        PaintQueue {
-            head: AtomicU32::new(0),
-            tail: AtomicU32::new(0),
-            slots,
-        }
+        PaintQueue { head: AtomicU32::new(0), tail: AtomicU32::new(0), slots }
     }
 
     fn slot(&self, position: u32) -> &PaintSlot {
@@ -188,10 +172,7 @@ pub(super) struct RowSpan {
 
 impl RowSpan {
     /// No cells.
-    pub(super) const EMPTY: RowSpan = RowSpan {
-        min_x: i32::MAX,
-        max_x: i32::MIN,
-    };
+    pub(super) const EMPTY: RowSpan = RowSpan { min_x: i32::MAX, max_x: i32::MIN };
 
     fn include(&mut self, x0: i32, x1: i32) {
         self.min_x = self.min_x.min(x0);
@@ -328,9 +309,8 @@ impl World {
         }
         // SAFETY: rows `top..=bottom` are world rows, and the span scratch
         // has one entry per world row; the caller has exclusive access.
-        let spans = unsafe {
-            core::slice::from_raw_parts_mut(self.row_spans.add(top as usize), (bottom - top + 1) as usize)
-        };
+        let spans =
+            unsafe { core::slice::from_raw_parts_mut(self.row_spans.add(top as usize), (bottom - top + 1) as usize) };
         spans.fill(RowSpan::EMPTY);
         // The union of the brush discs along the line is, row by row, one
         // span: record each disc's extent per row.

@@ -387,8 +387,7 @@ const _: () = {
             "liquids keep their flow direction in the counter bits"
         );
         assert!(
-            !matches!(row.state_of_matter, StateOfMatter::Powder | StateOfMatter::Liquid)
-                || row.density < u8::MAX,
+            !matches!(row.state_of_matter, StateOfMatter::Powder | StateOfMatter::Liquid) || row.density < u8::MAX,
             "a movable material must be lighter than a wall"
         );
         i += 1;

@@ -44,9 +44,7 @@ impl StepRng {
     pub(super) const fn new(seed: u64, step: u64, stream: Stream) -> StepRng {
         let seed_key = mix32(mix32(seed as u32) ^ (seed >> 32) as u32);
         let step_key = mix32(mix32(step as u32 ^ seed_key) ^ (step >> 32) as u32);
-        StepRng {
-            key: mix32(step_key ^ stream as u32),
-        }
+        StepRng { key: mix32(step_key ^ stream as u32) }
     }
 
     /// A random word for the cell at world position (x, y).

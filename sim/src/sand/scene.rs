@@ -186,9 +186,8 @@ mod tests {
     fn mixed_has_every_material() {
         let shape = SceneShape::new(Scene::Mixed, 256, 256);
         for material in Material::ALL.into_iter().skip(1) {
-            let found = (0..256)
-                .flat_map(|y| (0..256).map(move |x| (x, y)))
-                .any(|(x, y)| shape.material_at(x, y) == material);
+            let found =
+                (0..256).flat_map(|y| (0..256).map(move |x| (x, y))).any(|(x, y)| shape.material_at(x, y) == material);
             assert!(found, "{material:?}");
         }
     }

@@ -37,10 +37,7 @@ pub(super) struct PhaseRange {
 impl PhaseRange {
     /// An empty phase.
     pub(super) const fn new() -> PhaseRange {
-        PhaseRange {
-            start: AtomicU32::new(0),
-            len: AtomicU32::new(0),
-        }
+        PhaseRange { start: AtomicU32::new(0), len: AtomicU32::new(0) }
     }
 }
 

@@ -10,9 +10,9 @@
 use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use super::cell::{clock_for_step, Cell, CLOCK_BIT};
 #[cfg(test)]
 use super::cell::CellState;
+use super::cell::{clock_for_step, Cell, CLOCK_BIT};
 use super::chunk::ChunkState;
 use super::dirty::{ChangeBounds, Rect};
 use super::error::SimError;
@@ -87,12 +87,7 @@ impl World {
     /// Lays a new, empty world out in `region` (which it borrows for as long
     /// as the world is used).
     #[cfg(test)]
-    pub(crate) fn create_in(
-        region: &mut [u8],
-        width: u32,
-        height: u32,
-        seed: u64,
-    ) -> Result<&World, SimError> {
+    pub(crate) fn create_in(region: &mut [u8], width: u32, height: u32, seed: u64) -> Result<&World, SimError> {
         // SAFETY: the slice is valid for reads and writes of its length, and
         // the exclusive borrow, which the returned reference extends, keeps
         // everything else away from it while the world is in use.
@@ -252,12 +247,7 @@ impl World {
 
     /// All cells of the world.
     pub(super) fn bounds(&self) -> Rect {
-        Rect {
-            x0: 0,
-            y0: 0,
-            x1: self.width as i32,
-            y1: self.height as i32,
-        }
+        Rect { x0: 0, y0: 0, x1: self.width as i32, y1: self.height as i32 }
     }
 
     /// Whether (x, y) is a cell of the world.
@@ -383,10 +373,7 @@ impl World {
     /// current step, whose clocks let the coming step update them.
     pub(super) fn fresh_cells(&self, stream: Stream) -> FreshCells {
         let step = self.step_count();
-        FreshCells {
-            rng: StepRng::new(self.seed(), step, stream),
-            clock: clock_for_step(step) ^ CLOCK_BIT,
-        }
+        FreshCells { rng: StepRng::new(self.seed(), step, stream), clock: clock_for_step(step) ^ CLOCK_BIT }
     }
 
     /// The material of cell (x, y): wall outside the world, and the

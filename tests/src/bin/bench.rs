@@ -15,7 +15,10 @@ use serde::Serialize;
 
 /// Benchmarks quicksand's simulation natively and in wasm.
 #[derive(Debug, Parser)]
-#[command(name = "quicksand-bench", after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm")]
+#[command(
+    name = "quicksand-bench",
+    after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm"
+)]
 struct Args {
     /// Also print one JSON object per measurement, one per line.
     #[arg(long)]
@@ -132,7 +135,15 @@ fn batch_steps(scene_name: &str, size: u32, batch_ms: u64) -> Result<u32> {
     Ok(((batch_ms as f64 / probe.max(0.000_1)) as u32).clamp(1, 5_000))
 }
 
-fn measure(args: &Args, module: &SimModule, engine_name: &'static str, scene_name: &str, size: u32, threads: u32, steps_per_batch: u32) -> Result<Measurement> {
+fn measure(
+    args: &Args,
+    module: &SimModule,
+    engine_name: &'static str,
+    scene_name: &str,
+    size: u32,
+    threads: u32,
+    steps_per_batch: u32,
+) -> Result<Measurement> {
     let scene = scene_named(scene_name)?;
     let seed = 1;
     let mut engine: Box<dyn Engine> = match engine_name {
@@ -227,9 +238,19 @@ fn print_targets(args: &Args, module: &SimModule, all: &[Measurement]) -> Result
         None => println!("  [ -- ] {name}: not measured in this run"),
     };
     let wasm_1 = find(all, "wasm", "active", 1024, 1);
-    check("wasm, 1 thread, active 1024² ≥ 150 M cells/s", wasm_1.map(|m| m.cells_per_sec / 1e6), |v| v >= 150.0, " M cells/s");
+    check(
+        "wasm, 1 thread, active 1024² ≥ 150 M cells/s",
+        wasm_1.map(|m| m.cells_per_sec / 1e6),
+        |v| v >= 150.0,
+        " M cells/s",
+    );
     let settled = find(all, "wasm", "settled", 1024, 1);
-    check("settled / active cost (wasm, 1 thread, 1024²) ≤ 5%", settled.zip(wasm_1).map(|(s, a)| 100.0 * s.ms_per_step / a.ms_per_step), |v| v <= 5.0, "%");
+    check(
+        "settled / active cost (wasm, 1 thread, 1024²) ≤ 5%",
+        settled.zip(wasm_1).map(|(s, a)| 100.0 * s.ms_per_step / a.ms_per_step),
+        |v| v <= 5.0,
+        "%",
+    );
     if !args.engines.iter().any(|e| e == "wasm") {
         return Ok(());
     }
@@ -247,9 +268,14 @@ fn print_targets(args: &Args, module: &SimModule, all: &[Measurement]) -> Result
     let mut sim = WasmSim::new(module, 1024, 1024, 1)?;
     sim.run(2, WARMUP_STEPS)?;
     let sync_steps = 2_000;
-    let per_step = (0..args.batches).map(|_| sim.run(2, sync_steps).map(|d| d.as_secs_f64() * 1e6 / f64::from(sync_steps))).collect::<Result<Vec<_>>>()?;
+    let per_step = (0..args.batches)
+        .map(|_| sim.run(2, sync_steps).map(|d| d.as_secs_f64() * 1e6 / f64::from(sync_steps)))
+        .collect::<Result<Vec<_>>>()?;
     check("synchronisation per step with 2 workers ≤ 25 µs", Some(median(per_step)), |v| v <= 25.0, " µs");
-    println!("  [info] stack canary checks at each step's end, 2 workers (native): {:.3} µs per step", canary_check_micros(2));
+    println!(
+        "  [info] stack canary checks at each step's end, 2 workers (native): {:.3} µs per step",
+        canary_check_micros(2)
+    );
     Ok(())
 }
 
@@ -291,7 +317,10 @@ fn main() -> Result<()> {
     }
     let module = SimModule::built(Variant::Release).context("the wasm engine needs www/pkg/sim.wasm")?;
     println!("quicksand benchmark: median of {} batches of ~{} ms; {} cores", args.batches, args.batch_ms, cores());
-    println!("{:<7} {:<8} {:>6} {:>3} {:>6} {:>10} {:>10} hash", "engine", "scene", "size", "thr", "steps", "ms/step", "Mcells/s");
+    println!(
+        "{:<7} {:<8} {:>6} {:>3} {:>6} {:>10} {:>10} hash",
+        "engine", "scene", "size", "thr", "steps", "ms/step", "Mcells/s"
+    );
     let mut all = Vec::new();
     for &size in &args.sizes {
         for scene in &args.scenes {

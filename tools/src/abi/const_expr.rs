@@ -53,10 +53,7 @@ pub fn evaluate(expr: &ConstExpr<'_>, global_values: &[Option<ConstValue>]) -> E
         if matches!(operator, Operator::End) {
             continue;
         }
-        only_constants &= matches!(
-            operator,
-            Operator::I32Const { .. } | Operator::I64Const { .. }
-        );
+        only_constants &= matches!(operator, Operator::I32Const { .. } | Operator::I64Const { .. });
         words.push(describe(&operator));
         if computable {
             computable = step(&operator, &mut stack, global_values).is_some();
@@ -67,19 +64,11 @@ pub fn evaluate(expr: &ConstExpr<'_>, global_values: &[Option<ConstValue>]) -> E
         (true, [single]) => Some(*single),
         _ => None,
     };
-    EvaluatedExpr {
-        text: words.join(" "),
-        value,
-        is_plain_constant: only_constants && words.len() == 1,
-    }
+    EvaluatedExpr { text: words.join(" "), value, is_plain_constant: only_constants && words.len() == 1 }
 }
 
 /// Applies one instruction; `None` when the value cannot be computed.
-fn step(
-    operator: &Operator<'_>,
-    stack: &mut Vec<ConstValue>,
-    global_values: &[Option<ConstValue>],
-) -> Option<()> {
+fn step(operator: &Operator<'_>, stack: &mut Vec<ConstValue>, global_values: &[Option<ConstValue>]) -> Option<()> {
     let value = match *operator {
         Operator::I32Const { value } => ConstValue::I32(value),
         Operator::I64Const { value } => ConstValue::I64(value),
@@ -88,8 +77,7 @@ fn step(
             (*global_values.get(index)?)?
         }
         Operator::I32Add | Operator::I32Sub | Operator::I32Mul => {
-            let (ConstValue::I32(right), ConstValue::I32(left)) = (stack.pop()?, stack.pop()?)
-            else {
+            let (ConstValue::I32(right), ConstValue::I32(left)) = (stack.pop()?, stack.pop()?) else {
                 return None;
             };
             ConstValue::I32(match operator {
@@ -99,8 +87,7 @@ fn step(
             })
         }
         Operator::I64Add | Operator::I64Sub | Operator::I64Mul => {
-            let (ConstValue::I64(right), ConstValue::I64(left)) = (stack.pop()?, stack.pop()?)
-            else {
+            let (ConstValue::I64(right), ConstValue::I64(left)) = (stack.pop()?, stack.pop()?) else {
                 return None;
             };
             ConstValue::I64(match operator {

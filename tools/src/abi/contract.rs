@@ -50,17 +50,11 @@ pub struct HostFunction {
 pub const HOST_FUNCTIONS: &[HostFunction] = &[
     HostFunction {
         name: "qs_wait32",
-        signature: Signature {
-            params: &[ValType::I32, ValType::I32, ValType::I32],
-            results: &[ValType::I32],
-        },
+        signature: Signature { params: &[ValType::I32, ValType::I32, ValType::I32], results: &[ValType::I32] },
     },
     HostFunction {
         name: "qs_notify",
-        signature: Signature {
-            params: &[ValType::I32, ValType::I32],
-            results: &[ValType::I32],
-        },
+        signature: Signature { params: &[ValType::I32, ValType::I32], results: &[ValType::I32] },
     },
 ];
 
@@ -217,18 +211,13 @@ pub const EXPORTS: &[ContractExport] = &[
 
 const MUTABLE: bool = true;
 const CONSTANT: bool = false;
-const IF_LINKER_DEFINES_IT: Presence =
-    Presence::SomeBuilds("builds where wasm-ld defines it (--export-if-defined)");
+const IF_LINKER_DEFINES_IT: Presence = Presence::SomeBuilds("builds where wasm-ld defines it (--export-if-defined)");
 
 const fn func(params: &'static [ValType], results: &'static [ValType]) -> ExpectedExport {
     ExpectedExport::Function(Signature { params, results })
 }
 
-const fn linker_global(
-    name: &'static str,
-    must_be_mutable: bool,
-    presence: Presence,
-) -> ContractExport {
+const fn linker_global(name: &'static str, must_be_mutable: bool, presence: Presence) -> ContractExport {
     ContractExport {
         name,
         expected: ExpectedExport::I32Global { must_be_mutable },
@@ -238,17 +227,8 @@ const fn linker_global(
 }
 
 /// A function of the sim that every build exports.
-const fn sim(
-    name: &'static str,
-    params: &'static [ValType],
-    results: &'static [ValType],
-) -> ContractExport {
-    ContractExport {
-        name,
-        expected: func(params, results),
-        presence: Presence::EveryBuild,
-        defined_by: DefinedBy::Sim,
-    }
+const fn sim(name: &'static str, params: &'static [ValType], results: &'static [ValType]) -> ContractExport {
+    ContractExport { name, expected: func(params, results), presence: Presence::EveryBuild, defined_by: DefinedBy::Sim }
 }
 
 /// The contract's entry for the export `name`.
@@ -258,8 +238,5 @@ pub fn export(name: &str) -> Option<&'static ContractExport> {
 
 /// Whether a value can cross the host boundary: numbers only.
 pub fn is_numeric(ty: ValType) -> bool {
-    matches!(
-        ty,
-        ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64
-    )
+    matches!(ty, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
 }

@@ -32,10 +32,7 @@ struct SourceExport {
 }
 
 fn sim_source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("sim")
-        .join("src")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("sim").join("src")
 }
 
 /// Every `.rs` file under `dir`, sorted.
@@ -43,9 +40,7 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .map_err(|error| format!("{}: {error}", dir.display()))?
-            .path();
+        let path = entry.map_err(|error| format!("{}: {error}", dir.display()))?.path();
         if path.is_dir() {
             files.extend(rust_files(&path)?);
         } else if path.extension().is_some_and(|extension| extension == "rs") {
@@ -61,13 +56,8 @@ fn sim_source_exports() -> Result<Vec<SourceExport>, String> {
     let root = sim_source_dir();
     let mut exports = Vec::new();
     for path in rust_files(&root)? {
-        let text =
-            fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-        let label = path
-            .strip_prefix(&root)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
+        let text = fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+        let label = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
         exports.extend(parse_exports(&label, &text)?);
     }
     Ok(exports)
@@ -100,9 +90,7 @@ fn parse_exports(label: &str, text: &str) -> Result<Vec<SourceExport>, String> {
             .take_while(|line| line.starts_with("#[") || line.starts_with("//"))
             .filter(|line| line.starts_with("#["))
             .collect();
-        let exported = attributes
-            .iter()
-            .any(|attribute| matches!(*attribute, "#[no_mangle]" | "#[unsafe(no_mangle)]"));
+        let exported = attributes.iter().any(|attribute| matches!(*attribute, "#[no_mangle]" | "#[unsafe(no_mangle)]"));
         if !exported {
             continue;
         }
@@ -123,9 +111,7 @@ fn parse_exports(label: &str, text: &str) -> Result<Vec<SourceExport>, String> {
             at,
             params,
             results,
-            cfg_gated: attributes
-                .iter()
-                .any(|attribute| attribute.starts_with("#[cfg(")),
+            cfg_gated: attributes.iter().any(|attribute| attribute.starts_with("#[cfg(")),
         });
     }
     Ok(exports)
@@ -156,9 +142,7 @@ fn parse_signature(head: &str) -> Result<(String, Vec<ValType>, Vec<ValType>), S
         if param.is_empty() {
             continue;
         }
-        let (_, ty) = param
-            .split_once(':')
-            .ok_or_else(|| format!("parameter `{param}` has no type"))?;
+        let (_, ty) = param.split_once(':').ok_or_else(|| format!("parameter `{param}` has no type"))?;
         params.push(wasm_type(ty.trim())?);
     }
     let after = head[close + 1..].trim();
@@ -174,36 +158,19 @@ fn parse_signature(head: &str) -> Result<(String, Vec<ValType>, Vec<ValType>), S
 /// The wasm type the wasm32 C ABI passes a Rust type as.
 fn wasm_type(rust: &str) -> Result<ValType, String> {
     match rust {
-        "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "isize" | "usize" | "bool" => {
-            Ok(ValType::I32)
-        }
+        "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "isize" | "usize" | "bool" => Ok(ValType::I32),
         "i64" | "u64" => Ok(ValType::I64),
         "f32" => Ok(ValType::F32),
         "f64" => Ok(ValType::F64),
-        pointer if pointer.starts_with("*const ") || pointer.starts_with("*mut ") => {
-            Ok(ValType::I32)
-        }
-        other => Err(format!(
-            "no wasm type for the Rust type `{other}` (numbers and raw pointers only)"
-        )),
+        pointer if pointer.starts_with("*const ") || pointer.starts_with("*mut ") => Ok(ValType::I32),
+        other => Err(format!("no wasm type for the Rust type `{other}` (numbers and raw pointers only)")),
     }
 }
 
 /// The contract line that declares `export`, for pasting into [`EXPORTS`].
 fn contract_line(export: &SourceExport) -> String {
-    let list = |types: &[ValType]| {
-        types
-            .iter()
-            .map(|ty| ty.to_string().to_uppercase())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!(
-        "sim(\"{}\", &[{}], &[{}]),",
-        export.name,
-        list(&export.params),
-        list(&export.results)
-    )
+    let list = |types: &[ValType]| types.iter().map(|ty| ty.to_string().to_uppercase()).collect::<Vec<_>>().join(", ");
+    format!("sim(\"{}\", &[{}], &[{}]),", export.name, list(&export.params), list(&export.results))
 }
 
 /// How `source` and `contract` disagree, one line each; empty when they agree.
@@ -237,9 +204,7 @@ fn disagreements(source: &[SourceExport], contract: &[ContractExport]) -> Vec<St
             );
             if !matches {
                 let expected = match entry.expected {
-                    ExpectedExport::Function(signature) => {
-                        Signature(signature.params, signature.results).to_string()
-                    }
+                    ExpectedExport::Function(signature) => Signature(signature.params, signature.results).to_string(),
                     ExpectedExport::I32Global { .. } => "an i32 global".to_owned(),
                 };
                 problems.push(format!(
@@ -266,10 +231,7 @@ fn disagreements(source: &[SourceExport], contract: &[ContractExport]) -> Vec<St
             _ => {}
         }
     }
-    for entry in contract
-        .iter()
-        .filter(|entry| entry.defined_by == DefinedBy::Sim)
-    {
+    for entry in contract.iter().filter(|entry| entry.defined_by == DefinedBy::Sim) {
         if !by_name.contains_key(entry.name) {
             problems.push(format!(
                 "{} is in the contract, but no #[no_mangle] extern \"C\" fn in sim/src defines \
@@ -294,11 +256,7 @@ fn the_contract_matches_the_sim_source() {
         sim_source_dir().display()
     );
     let problems = disagreements(&source, EXPORTS);
-    assert!(
-        problems.is_empty(),
-        "tools/src/abi/contract.rs and sim/src disagree:\n  {}",
-        problems.join("\n  ")
-    );
+    assert!(problems.is_empty(), "tools/src/abi/contract.rs and sim/src disagree:\n  {}", problems.join("\n  "));
 }
 
 /// The value of `pub const ABI_VERSION: i32 = N;` in `text`, if it is there.
@@ -315,20 +273,14 @@ fn the_abi_version_matches_the_sim() {
         Ok(files) => files,
         Err(problem) => panic!("cannot list the sim's source: {problem}"),
     };
-    let versions: Vec<u32> = files
-        .iter()
-        .filter_map(|path| abi_version_in(&fs::read_to_string(path).ok()?))
-        .collect();
+    let versions: Vec<u32> = files.iter().filter_map(|path| abi_version_in(&fs::read_to_string(path).ok()?)).collect();
     assert_eq!(
         versions,
         [ABI_VERSION],
         "the sim's `pub const ABI_VERSION: i32` (what qs_abi_version returns) and \
          ABI_VERSION in tools/src/abi/contract.rs must be one and the same"
     );
-    assert_eq!(
-        abi_version_in("  pub const ABI_VERSION: i32 = 7;\n"),
-        Some(7)
-    );
+    assert_eq!(abi_version_in("  pub const ABI_VERSION: i32 = 7;\n"), Some(7));
     assert_eq!(abi_version_in("const ABI_VERSION: i32 = 7;\n"), None);
 }
 
@@ -381,14 +333,7 @@ pub extern "C" fn other_prefix(value: i32) -> i32 { value }
     };
     let read: Vec<(&str, Vec<ValType>, Vec<ValType>, bool)> = exports
         .iter()
-        .map(|export| {
-            (
-                export.name.as_str(),
-                export.params.clone(),
-                export.results.clone(),
-                export.cfg_gated,
-            )
-        })
+        .map(|export| (export.name.as_str(), export.params.clone(), export.results.clone(), export.cfg_gated))
         .collect();
     use ValType::{I32, I64};
     assert_eq!(
@@ -408,34 +353,25 @@ pub extern "C" fn other_prefix(value: i32) -> i32 { value }
 /// The negative control: each way the two can disagree is reported.
 #[test]
 fn disagreements_are_reported() {
-    let source =
-        |name: &str, params: &[ValType], results: &[ValType], cfg_gated: bool| SourceExport {
-            name: name.to_owned(),
-            at: "inline.rs:1".to_owned(),
-            params: params.to_vec(),
-            results: results.to_vec(),
-            cfg_gated,
-        };
-    let entry =
-        |name: &'static str, results: &'static [ValType], presence: Presence| ContractExport {
-            name,
-            expected: ExpectedExport::Function(super::contract::Signature {
-                params: &[ValType::I32],
-                results,
-            }),
-            presence,
-            defined_by: DefinedBy::Sim,
-        };
+    let source = |name: &str, params: &[ValType], results: &[ValType], cfg_gated: bool| SourceExport {
+        name: name.to_owned(),
+        at: "inline.rs:1".to_owned(),
+        params: params.to_vec(),
+        results: results.to_vec(),
+        cfg_gated,
+    };
+    let entry = |name: &'static str, results: &'static [ValType], presence: Presence| ContractExport {
+        name,
+        expected: ExpectedExport::Function(super::contract::Signature { params: &[ValType::I32], results }),
+        presence,
+        defined_by: DefinedBy::Sim,
+    };
     let contract = [
         entry("qs_same", &[ValType::I32], Presence::EveryBuild),
         entry("qs_hash", &[ValType::I64], Presence::EveryBuild),
         entry("qs_gone", &[ValType::I32], Presence::EveryBuild),
         entry("qs_gated", &[ValType::I32], Presence::EveryBuild),
-        entry(
-            "qs_always",
-            &[ValType::I32],
-            Presence::SomeBuilds("checked"),
-        ),
+        entry("qs_always", &[ValType::I32], Presence::SomeBuilds("checked")),
     ];
     let agreeing = [
         source("qs_same", &[ValType::I32], &[ValType::I32], false),

@@ -54,12 +54,7 @@ impl fmt::Display for EntityType {
             }
             EntityType::Func(None) => f.write_str("(not a function type)"),
             EntityType::Table(table) => {
-                write!(
-                    f,
-                    "{} {}",
-                    table.element_type,
-                    Limits(table.initial, table.maximum)
-                )
+                write!(f, "{} {}", table.element_type, Limits(table.initial, table.maximum))
             }
             EntityType::Memory(memory) => write!(f, "{}", MemoryDescription(memory)),
             EntityType::Global(global) => write!(f, "{}", GlobalDescription(global)),
@@ -114,12 +109,7 @@ impl fmt::Display for MemoryDescription<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let memory = self.0;
         let sharing = if memory.shared { "shared" } else { "unshared" };
-        write!(
-            f,
-            "{sharing} {} {} pages",
-            memory.index_type(),
-            Limits(memory.initial, memory.maximum)
-        )?;
+        write!(f, "{sharing} {} {} pages", memory.index_type(), Limits(memory.initial, memory.maximum))?;
         if u64::from(memory.page_size()) != WASM_PAGE_BYTES {
             write!(f, " of {} bytes", memory.page_size())?;
         }

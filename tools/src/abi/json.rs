@@ -29,11 +29,7 @@ pub fn render(report: &Report) -> serde_json::Result<String> {
 }
 
 /// Renders the JSON object for an unreadable file.
-pub fn render_unreadable(
-    file: &str,
-    message: &str,
-    offset: Option<usize>,
-) -> serde_json::Result<String> {
+pub fn render_unreadable(file: &str, message: &str, offset: Option<usize>) -> serde_json::Result<String> {
     serde_json::to_string_pretty(&UnreadableReport {
         file,
         abi_version: ABI_VERSION,

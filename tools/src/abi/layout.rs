@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::contract::{
-    DATA_END, HEAP_BASE, HOST_MODULE, INIT_TLS, MEMORY_IMPORT, SET_STACK_LIMITS, STACK_HIGH,
-    STACK_LOW, STACK_POINTER, TLS_ALIGN, TLS_SIZE,
+    DATA_END, HEAP_BASE, HOST_MODULE, INIT_TLS, MEMORY_IMPORT, SET_STACK_LIMITS, STACK_HIGH, STACK_LOW, STACK_POINTER,
+    TLS_ALIGN, TLS_SIZE,
 };
 use super::entity::{EntityType, GlobalDescription};
 use super::summary::{ModuleSummary, Origin};
@@ -119,10 +119,8 @@ impl Layout {
         }
 
         if let Some(tls_size) = value_of(self.tls_size.as_ref()).filter(|size| *size > 0) {
-            let align = value_of(self.tls_align.as_ref()).map_or_else(
-                || "an unknown alignment".to_owned(),
-                |align| align.to_string(),
-            );
+            let align = value_of(self.tls_align.as_ref())
+                .map_or_else(|| "an unknown alignment".to_owned(), |align| align.to_string());
             notes.push(format!(
                 "the module has thread-local data: every thread needs its own {tls_size}-byte \
                  TLS block aligned to {align}, passed to {INIT_TLS} before any other call"
@@ -130,9 +128,7 @@ impl Layout {
         }
 
         let initial_bytes = memory.and_then(|memory| memory.min_bytes);
-        if let (Some(heap_base), Some(initial_bytes)) =
-            (value_of(self.heap_base.as_ref()), initial_bytes)
-        {
+        if let (Some(heap_base), Some(initial_bytes)) = (value_of(self.heap_base.as_ref()), initial_bytes) {
             if heap_base > initial_bytes {
                 notes.push(format!(
                     "{HEAP_BASE} ({heap_base:#x}) lies beyond the memory's initial size \
@@ -164,10 +160,7 @@ impl MemoryLayout {
             min_pages: memory.ty.initial,
             min_bytes: memory.ty.initial.checked_mul(page_size),
             max_pages: memory.ty.maximum,
-            max_bytes: memory
-                .ty
-                .maximum
-                .and_then(|pages| pages.checked_mul(page_size)),
+            max_bytes: memory.ty.maximum.and_then(|pages| pages.checked_mul(page_size)),
             max_pages_limit,
             offset: memory.offset,
         })
@@ -187,11 +180,7 @@ fn exported_global(summary: &ModuleSummary, name: &str) -> Option<GlobalValue> {
     };
     let global = summary.global(export.index)?;
     let (init, value, plain_constant) = match &global.init {
-        Some(init) => (
-            init.text.clone(),
-            init.value.map(|value| value.as_unsigned()),
-            init.is_plain_constant,
-        ),
+        Some(init) => (init.text.clone(), init.value.map(|value| value.as_unsigned()), init.is_plain_constant),
         None => ("imported".to_owned(), None, false),
     };
     Some(GlobalValue {

@@ -114,11 +114,7 @@ impl Report {
         notes.extend(findings.notes);
         notes.extend(layout.notes(memory.as_ref()));
 
-        let outcome = if findings.violations.is_empty() {
-            Outcome::Valid
-        } else {
-            Outcome::ViolatesAbi
-        };
+        let outcome = if findings.violations.is_empty() { Outcome::Valid } else { Outcome::ViolatesAbi };
         Report {
             file: file.to_owned(),
             abi_version: ABI_VERSION,
@@ -158,10 +154,7 @@ impl Report {
                     name: export.name.clone(),
                     kind: export.kind,
                     index: export.index,
-                    ty: export
-                        .ty
-                        .as_ref()
-                        .map_or_else(|| "(unknown)".to_owned(), ToString::to_string),
+                    ty: export.ty.as_ref().map_or_else(|| "(unknown)".to_owned(), ToString::to_string),
                     offset: export.offset,
                 })
                 .collect(),
@@ -173,29 +166,18 @@ impl Report {
 
 fn names_entry(status: &NamesStatus) -> NamesEntry {
     match status {
-        NamesStatus::Present => NamesEntry {
-            status: "present",
-            problem: None,
-        },
-        NamesStatus::Missing => NamesEntry {
-            status: "missing",
-            problem: None,
-        },
-        NamesStatus::Malformed(problem) => NamesEntry {
-            status: "malformed",
-            problem: Some(problem.to_string()),
-        },
+        NamesStatus::Present => NamesEntry { status: "present", problem: None },
+        NamesStatus::Missing => NamesEntry { status: "missing", problem: None },
+        NamesStatus::Malformed(problem) => NamesEntry { status: "malformed", problem: Some(problem.to_string()) },
     }
 }
 
 fn names_notes(summary: &ModuleSummary) -> Vec<String> {
     match &summary.names.status {
         NamesStatus::Present => Vec::new(),
-        NamesStatus::Missing => vec![
-            "the module has no name section (stripped, e.g. by wasm-opt or --strip-debug); \
+        NamesStatus::Missing => vec!["the module has no name section (stripped, e.g. by wasm-opt or --strip-debug); \
              functions are identified by index and type only"
-                .to_owned(),
-        ],
+            .to_owned()],
         NamesStatus::Malformed(problem) => vec![format!(
             "the name section is malformed ({problem}) and was ignored; functions are \
              identified by index and type only"
@@ -205,13 +187,10 @@ fn names_notes(summary: &ModuleSummary) -> Vec<String> {
 
 fn start_entry(summary: &ModuleSummary) -> Option<StartEntry> {
     let start = summary.start?;
-    let ty = summary
-        .function(start.function_index)
-        .and_then(|function| function.signature.as_ref())
-        .map_or_else(
-            || "(unknown)".to_owned(),
-            |signature| Signature(signature.params(), signature.results()).to_string(),
-        );
+    let ty = summary.function(start.function_index).and_then(|function| function.signature.as_ref()).map_or_else(
+        || "(unknown)".to_owned(),
+        |signature| Signature(signature.params(), signature.results()).to_string(),
+    );
     let name = summary.names.functions.get(&start.function_index).cloned();
     Some(StartEntry {
         function_index: start.function_index,

@@ -4,8 +4,8 @@ use serde::{Serialize, Serializer};
 use wasmparser::ValType;
 
 use super::contract::{
-    self, ContractExport, DefinedBy, ExpectedExport, DEFAULT_MAX_PAGES, EXPORTS, HOST_FUNCTIONS,
-    HOST_MODULE, MEMORY_IMPORT, MEMORY_INIT_FUNCTION, SIM_EXPORT_PREFIX, WASM_PAGE_BYTES,
+    self, ContractExport, DefinedBy, ExpectedExport, DEFAULT_MAX_PAGES, EXPORTS, HOST_FUNCTIONS, HOST_MODULE,
+    MEMORY_IMPORT, MEMORY_INIT_FUNCTION, SIM_EXPORT_PREFIX, WASM_PAGE_BYTES,
 };
 use super::entity::{EntityType, Signature};
 use super::summary::{Export, Import, ModuleSummary, NamesStatus, Origin};
@@ -19,9 +19,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_pages: DEFAULT_MAX_PAGES,
-        }
+        Limits { max_pages: DEFAULT_MAX_PAGES }
     }
 }
 
@@ -97,15 +95,11 @@ impl Rule {
             Rule::ActiveDataSegment => "every data segment is passive",
             Rule::StartNotMemoryInit => "the start function, if any, is __wasm_init_memory",
             Rule::MissingExport => "every export the contract requires in every build is present",
-            Rule::ExportWrongType => {
-                "every export in the contract has its documented kind and type"
-            }
+            Rule::ExportWrongType => "every export in the contract has its documented kind and type",
             Rule::UnknownExport => "every qs_* export is in the contract",
             Rule::GlobalImmutable => "__stack_pointer and __tls_base are mutable",
             Rule::NonNumericSignature => "imported and exported functions use only i32/i64/f32/f64",
-            Rule::UnknownImport => {
-                "nothing but env.memory, env.qs_wait32, env.qs_notify is imported"
-            }
+            Rule::UnknownImport => "nothing but env.memory, env.qs_wait32, env.qs_notify is imported",
             Rule::ImportWrongType => "the env imports have the documented types",
         }
     }
@@ -138,19 +132,8 @@ pub struct Findings {
 }
 
 impl Findings {
-    fn violation(
-        &mut self,
-        rule: Rule,
-        offset: Option<usize>,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) {
-        self.violations.push(Violation {
-            rule,
-            message: message.into(),
-            offset,
-            fix: fix.into(),
-        });
+    fn violation(&mut self, rule: Rule, offset: Option<usize>, message: impl Into<String>, fix: impl Into<String>) {
+        self.violations.push(Violation { rule, message: message.into(), offset, fix: fix.into() });
     }
 }
 
@@ -184,10 +167,7 @@ fn check_memory(summary: &ModuleSummary, limits: Limits, findings: &mut Findings
         }
     }
 
-    let Some(memory) = summary
-        .memories
-        .iter()
-        .find(|memory| memory.origin.is_import_of(HOST_MODULE, MEMORY_IMPORT))
+    let Some(memory) = summary.memories.iter().find(|memory| memory.origin.is_import_of(HOST_MODULE, MEMORY_IMPORT))
     else {
         findings.violation(
             Rule::MemoryNotImported,
@@ -214,17 +194,12 @@ fn check_memory(summary: &ModuleSummary, limits: Limits, findings: &mut Findings
         findings.violation(
             Rule::Memory64,
             at,
-            format!(
-                "{HOST_MODULE}.{MEMORY_IMPORT} is a 64-bit memory; the hosts create a 32-bit one"
-            ),
+            format!("{HOST_MODULE}.{MEMORY_IMPORT} is a 64-bit memory; the hosts create a 32-bit one"),
             "build for wasm32-unknown-unknown, not a memory64 target",
         );
     }
     let limit_bytes = limits.max_pages.saturating_mul(WASM_PAGE_BYTES);
-    let fix_maximum = format!(
-        "link with -C link-arg=--max-memory={limit_bytes} ({} pages)",
-        limits.max_pages
-    );
+    let fix_maximum = format!("link with -C link-arg=--max-memory={limit_bytes} ({} pages)", limits.max_pages);
     match memory.ty.maximum {
         None => findings.violation(
             Rule::MemoryNoMaximum,
@@ -247,11 +222,7 @@ fn check_memory(summary: &ModuleSummary, limits: Limits, findings: &mut Findings
 }
 
 fn check_data_segments(summary: &ModuleSummary, findings: &mut Findings) {
-    for segment in summary
-        .data_segments
-        .iter()
-        .filter(|segment| segment.active)
-    {
+    for segment in summary.data_segments.iter().filter(|segment| segment.active) {
         findings.violation(
             Rule::ActiveDataSegment,
             Some(segment.offset),
@@ -300,9 +271,7 @@ fn check_start(summary: &ModuleSummary, findings: &mut Findings) {
             findings.violation(
                 Rule::StartNotMemoryInit,
                 at,
-                format!(
-                    "the start function is {name} (function {index}), not {MEMORY_INIT_FUNCTION}"
-                ),
+                format!("the start function is {name} (function {index}), not {MEMORY_INIT_FUNCTION}"),
                 fix,
             );
         }
@@ -369,12 +338,7 @@ fn check_exports(summary: &ModuleSummary, findings: &mut Findings) {
             );
         }
         if let Some(ty) = &export.ty {
-            check_numeric(
-                ty,
-                &format!("exported function {}", export.name),
-                export.offset,
-                findings,
-            );
+            check_numeric(ty, &format!("exported function {}", export.name), export.offset, findings);
         }
     }
 }
@@ -392,12 +356,7 @@ fn fix_missing(expected: &ContractExport) -> String {
     }
 }
 
-fn check_export_type(
-    summary: &ModuleSummary,
-    expected: &ContractExport,
-    export: &Export,
-    findings: &mut Findings,
-) {
+fn check_export_type(summary: &ModuleSummary, expected: &ContractExport, export: &Export, findings: &mut Findings) {
     let name = expected.name;
     let found = describe_found(export);
     match (expected.expected, &export.ty) {
@@ -412,16 +371,11 @@ fn check_export_type(
                 );
             }
             if must_be_mutable && !global.mutable {
-                let definition = summary
-                    .global(export.index)
-                    .map_or(export.offset, |global| global.offset);
+                let definition = summary.global(export.index).map_or(export.offset, |global| global.offset);
                 findings.violation(
                     Rule::GlobalImmutable,
                     Some(definition),
-                    format!(
-                        "{name} (global {}) is immutable; each thread's instance must set its own",
-                        export.index
-                    ),
+                    format!("{name} (global {}) is immutable; each thread's instance must set its own", export.index),
                     "build with -C target-feature=+mutable-globals so wasm-ld exports it \
                      mutable, and don't run wasm-opt passes that constify exported globals",
                 );
@@ -438,10 +392,7 @@ fn check_export_type(
         (ExpectedExport::Function(signature), _) => findings.violation(
             Rule::ExportWrongType,
             Some(export.offset),
-            format!(
-                "{name} must be a function {}, found {found}",
-                Signature(signature.params, signature.results)
-            ),
+            format!("{name} must be a function {}, found {found}", Signature(signature.params, signature.results)),
             fix_function_type(expected),
         ),
     }
@@ -484,8 +435,7 @@ fn check_import_is_documented(import: &Import, findings: &mut Findings) {
     let at = Some(import.offset);
     let qualified = format!("{}.{}", import.module, import.name);
     let found = format!("{} {}", import.ty.kind(), import.ty);
-    let fix_declaration =
-        |expected: &str| format!("declare it as docs/ABI.md says: {qualified}: {expected}");
+    let fix_declaration = |expected: &str| format!("declare it as docs/ABI.md says: {qualified}: {expected}");
 
     if import.module == HOST_MODULE && import.name == MEMORY_IMPORT {
         if !matches!(import.ty, EntityType::Memory(_)) {
@@ -499,9 +449,8 @@ fn check_import_is_documented(import: &Import, findings: &mut Findings) {
         return;
     }
 
-    let host_function = HOST_FUNCTIONS
-        .iter()
-        .find(|function| import.module == HOST_MODULE && import.name == function.name);
+    let host_function =
+        HOST_FUNCTIONS.iter().find(|function| import.module == HOST_MODULE && import.name == function.name);
     let Some(host_function) = host_function else {
         findings.violation(
             Rule::UnknownImport,
@@ -534,11 +483,7 @@ fn check_import_is_documented(import: &Import, findings: &mut Findings) {
 }
 
 fn host_function_list() -> String {
-    HOST_FUNCTIONS
-        .iter()
-        .map(|function| format!("{HOST_MODULE}.{}", function.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+    HOST_FUNCTIONS.iter().map(|function| format!("{HOST_MODULE}.{}", function.name)).collect::<Vec<_>>().join(", ")
 }
 
 fn check_numeric(ty: &EntityType, what: &str, offset: usize, findings: &mut Findings) {
@@ -546,11 +491,7 @@ fn check_numeric(ty: &EntityType, what: &str, offset: usize, findings: &mut Find
     if non_numeric.is_empty() {
         return;
     }
-    let listed = non_numeric
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let listed = non_numeric.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
     findings.violation(
         Rule::NonNumericSignature,
         Some(offset),

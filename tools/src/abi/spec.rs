@@ -19,10 +19,7 @@ pub struct Unreadable {
 
 impl Unreadable {
     pub fn at(offset: usize, message: impl Into<String>) -> Self {
-        Unreadable {
-            message: message.into(),
-            offset: Some(offset),
-        }
+        Unreadable { message: message.into(), offset: Some(offset) }
     }
 
     fn from_wasm_error(error: &wasmparser::BinaryReaderError) -> Self {
@@ -59,20 +56,10 @@ pub fn features() -> WasmFeatures {
 /// Checks that `bytes` is one valid core WebAssembly module.
 pub fn validate(bytes: &[u8]) -> Result<(), Unreadable> {
     if !bytes.starts_with(WASM_MAGIC) {
-        return Err(Unreadable::at(
-            0,
-            "not a WebAssembly module: the file does not start with \\0asm",
-        ));
+        return Err(Unreadable::at(0, "not a WebAssembly module: the file does not start with \\0asm"));
     }
-    if let Some(Ok(Payload::Version {
-        encoding: Encoding::Component,
-        ..
-    })) = Parser::new(0).parse_all(bytes).next()
-    {
-        return Err(Unreadable::at(
-            0,
-            "this is a WebAssembly component, not a core module",
-        ));
+    if let Some(Ok(Payload::Version { encoding: Encoding::Component, .. })) = Parser::new(0).parse_all(bytes).next() {
+        return Err(Unreadable::at(0, "this is a WebAssembly component, not a core module"));
     }
     Validator::new_with_features(features())
         .validate_all(bytes)

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use wasmparser::{
-    CompositeInnerType, DataKind, ExternalKind, FuncType, GlobalType, KnownCustom, MemoryType,
-    Name, Parser, Payload, TableType, TypeRef,
+    CompositeInnerType, DataKind, ExternalKind, FuncType, GlobalType, KnownCustom, MemoryType, Name, Parser, Payload,
+    TableType, TypeRef,
 };
 
 use super::const_expr::{self, ConstValue, EvaluatedExpr};
@@ -224,10 +224,7 @@ impl Builder {
             Payload::FunctionSection(reader) => {
                 for type_index in reader {
                     let signature = self.signature(type_index.map_err(to_unreadable)?);
-                    self.functions.push(Function {
-                        signature,
-                        origin: Origin::Defined,
-                    });
+                    self.functions.push(Function { signature, origin: Origin::Defined });
                 }
             }
             Payload::TableSection(reader) => {
@@ -238,11 +235,7 @@ impl Builder {
             Payload::MemorySection(reader) => {
                 for entry in reader.into_iter_with_offsets() {
                     let (offset, ty) = entry.map_err(to_unreadable)?;
-                    self.memories.push(Memory {
-                        ty,
-                        origin: Origin::Defined,
-                        offset,
-                    });
+                    self.memories.push(Memory { ty, origin: Origin::Defined, offset });
                 }
             }
             Payload::GlobalSection(reader) => {
@@ -250,29 +243,17 @@ impl Builder {
                     let (offset, global) = entry.map_err(to_unreadable)?;
                     let init = const_expr::evaluate(&global.init_expr, &self.global_values);
                     self.global_values.push(init.value);
-                    self.globals.push(Global {
-                        ty: global.ty,
-                        offset,
-                        init: Some(init),
-                    });
+                    self.globals.push(Global { ty: global.ty, offset, init: Some(init) });
                 }
             }
             Payload::ExportSection(reader) => {
                 for entry in reader.into_iter_with_offsets() {
                     let (offset, export) = entry.map_err(to_unreadable)?;
-                    self.raw_exports.push((
-                        offset,
-                        export.name.to_owned(),
-                        export.kind,
-                        export.index,
-                    ));
+                    self.raw_exports.push((offset, export.name.to_owned(), export.kind, export.index));
                 }
             }
             Payload::StartSection { func, range } => {
-                self.start = Some(StartFunction {
-                    function_index: func,
-                    offset: range.start,
-                });
+                self.start = Some(StartFunction { function_index: func, offset: range.start });
             }
             Payload::DataSection(reader) => {
                 for (index, segment) in (0_u32..).zip(reader) {
@@ -302,17 +283,11 @@ impl Builder {
     }
 
     fn add_import(&mut self, offset: usize, module: &str, name: &str, ty: TypeRef) {
-        let origin = Origin::Imported {
-            module: module.to_owned(),
-            name: name.to_owned(),
-        };
+        let origin = Origin::Imported { module: module.to_owned(), name: name.to_owned() };
         let entity = match ty {
             TypeRef::Func(type_index) | TypeRef::FuncExact(type_index) => {
                 let signature = self.signature(type_index);
-                self.functions.push(Function {
-                    signature: signature.clone(),
-                    origin: origin.clone(),
-                });
+                self.functions.push(Function { signature: signature.clone(), origin: origin.clone() });
                 EntityType::Func(signature)
             }
             TypeRef::Table(table) => {
@@ -320,30 +295,17 @@ impl Builder {
                 EntityType::Table(table)
             }
             TypeRef::Memory(memory) => {
-                self.memories.push(Memory {
-                    ty: memory,
-                    origin,
-                    offset,
-                });
+                self.memories.push(Memory { ty: memory, origin, offset });
                 EntityType::Memory(memory)
             }
             TypeRef::Global(global) => {
                 self.global_values.push(None);
-                self.globals.push(Global {
-                    ty: global,
-                    offset,
-                    init: None,
-                });
+                self.globals.push(Global { ty: global, offset, init: None });
                 EntityType::Global(global)
             }
             TypeRef::Tag(_) => EntityType::Tag,
         };
-        self.imports.push(Import {
-            module: module.to_owned(),
-            name: name.to_owned(),
-            offset,
-            ty: entity,
-        });
+        self.imports.push(Import { module: module.to_owned(), name: name.to_owned(), offset, ty: entity });
     }
 
     fn finish(self, size: usize) -> ModuleSummary {
@@ -375,18 +337,11 @@ impl Builder {
     fn exported_type(&self, kind: ExternalKind, index: u32) -> Option<EntityType> {
         let position = usize::try_from(index).ok()?;
         match kind {
-            ExternalKind::Func | ExternalKind::FuncExact => self
-                .functions
-                .get(position)
-                .map(|function| EntityType::Func(function.signature.clone())),
-            ExternalKind::Memory => self
-                .memories
-                .get(position)
-                .map(|memory| EntityType::Memory(memory.ty)),
-            ExternalKind::Global => self
-                .globals
-                .get(position)
-                .map(|global| EntityType::Global(global.ty)),
+            ExternalKind::Func | ExternalKind::FuncExact => {
+                self.functions.get(position).map(|function| EntityType::Func(function.signature.clone()))
+            }
+            ExternalKind::Memory => self.memories.get(position).map(|memory| EntityType::Memory(memory.ty)),
+            ExternalKind::Global => self.globals.get(position).map(|global| EntityType::Global(global.ty)),
             ExternalKind::Table => self.tables.get(position).copied().map(EntityType::Table),
             ExternalKind::Tag => Some(EntityType::Tag),
         }
@@ -415,10 +370,7 @@ fn read_names(reader: wasmparser::NameSectionReader<'_>) -> Names {
             }
         }
     }
-    Names {
-        status: NamesStatus::Present,
-        functions,
-    }
+    Names { status: NamesStatus::Present, functions }
 }
 
 fn section_kind(id: u8) -> &'static str {

@@ -11,11 +11,7 @@ const COLUMN_GAP: &str = "  ";
 /// Renders the full report, ending with the one-line verdict.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "quicksand thread ABI v{} report for {}",
-        report.abi_version, report.file
-    );
+    let _ = writeln!(out, "quicksand thread ABI v{} report for {}", report.abi_version, report.file);
     let _ = writeln!(
         out,
         "module: {} bytes, {} sections, name section {}",
@@ -33,17 +29,9 @@ pub fn render(report: &Report) -> String {
     out.push_str("\nstart function: ");
     match &report.start {
         Some(start) => {
-            let name = start
-                .name
-                .as_deref()
-                .map_or_else(|| "(unnamed)".to_owned(), printable);
-            let _ = writeln!(
-                out,
-                "function {} {name} {} at {}",
-                start.function_index,
-                start.ty,
-                hex_offset(start.offset)
-            );
+            let name = start.name.as_deref().map_or_else(|| "(unnamed)".to_owned(), printable);
+            let _ =
+                writeln!(out, "function {} {name} {} at {}", start.function_index, start.ty, hex_offset(start.offset));
         }
         None => out.push_str("none\n"),
     }
@@ -105,10 +93,7 @@ pub fn render(report: &Report) -> String {
     } else {
         let _ = writeln!(out, "\nviolations ({}):", report.violations.len());
         for violation in &report.violations {
-            let at = violation
-                .offset
-                .map(|offset| format!(" at {}", hex_offset(offset)))
-                .unwrap_or_default();
+            let at = violation.offset.map(|offset| format!(" at {}", hex_offset(offset))).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  [{}]{at}: {}. Fix: {}.",
@@ -132,10 +117,9 @@ pub fn render_unreadable(file: &str, reason: &str) -> String {
 
 fn verdict(report: &Report) -> String {
     match report.outcome {
-        Outcome::Valid => format!(
-            "verdict: VALID: {} follows the quicksand thread ABI v{}",
-            report.file, report.abi_version
-        ),
+        Outcome::Valid => {
+            format!("verdict: VALID: {} follows the quicksand thread ABI v{}", report.file, report.abi_version)
+        }
         Outcome::ViolatesAbi | Outcome::Unreadable => {
             let count = report.violations.len();
             let plural = if count == 1 { "" } else { "s" };
@@ -152,22 +136,13 @@ fn render_memory(out: &mut String, memory: Option<&MemoryLayout>) {
         out.push_str("  none: the module neither imports nor defines a memory\n");
         return;
     };
-    let sharing = if memory.shared {
-        "shared"
-    } else {
-        "NOT shared"
-    };
+    let sharing = if memory.shared { "shared" } else { "NOT shared" };
     let width = if memory.memory64 { "64-bit" } else { "32-bit" };
     let maximum = match memory.max_pages {
         Some(pages) => format!("{pages} pages ({})", bytes(memory.max_bytes)),
         None => "none".to_owned(),
     };
-    let _ = writeln!(
-        out,
-        "  {} at {}: {sharing}, {width}",
-        memory.source,
-        hex_offset(memory.offset)
-    );
+    let _ = writeln!(out, "  {} at {}: {sharing}, {width}", memory.source, hex_offset(memory.offset));
     let _ = writeln!(
         out,
         "  min {} pages ({}), max {maximum}; limit {} pages",
@@ -178,8 +153,8 @@ fn render_memory(out: &mut String, memory: Option<&MemoryLayout>) {
 }
 
 fn render_layout(out: &mut String, layout: &Layout) {
-    let stack_top = describe_address(layout.stack_pointer.as_ref(), "__stack_pointer")
-        + ": initial value; the stack grows down";
+    let stack_top =
+        describe_address(layout.stack_pointer.as_ref(), "__stack_pointer") + ": initial value; the stack grows down";
     let mut rows = vec![vec!["stack top".to_owned(), stack_top]];
     if layout.stack_low.is_some() || layout.stack_high.is_some() {
         let mut extent = format!(
@@ -192,29 +167,18 @@ fn render_layout(out: &mut String, layout: &Layout) {
         }
         rows.push(vec!["stack region".to_owned(), extent]);
     }
-    rows.push(vec![
-        "data end".to_owned(),
-        describe_address(layout.data_end.as_ref(), "__data_end"),
-    ]);
-    rows.push(vec![
-        "heap base".to_owned(),
-        describe_address(layout.heap_base.as_ref(), "__heap_base"),
-    ]);
+    rows.push(vec!["data end".to_owned(), describe_address(layout.data_end.as_ref(), "__data_end")]);
+    rows.push(vec!["heap base".to_owned(), describe_address(layout.heap_base.as_ref(), "__heap_base")]);
     rows.push(vec!["TLS block".to_owned(), describe_tls(layout)]);
-    let stack_checked = if layout.stack_checked {
-        "yes (__set_stack_limits is exported; call it in every instance)"
-    } else {
-        "no"
-    };
+    let stack_checked =
+        if layout.stack_checked { "yes (__set_stack_limits is exported; call it in every instance)" } else { "no" };
     rows.push(vec!["stack-checked".to_owned(), stack_checked.to_owned()]);
     out.push_str(&table(&rows));
 }
 
 fn describe_address(global: Option<&GlobalValue>, name: &str) -> String {
     match global {
-        Some(GlobalValue {
-            value: Some(value), ..
-        }) => format!("{value:#010x} ({name})"),
+        Some(GlobalValue { value: Some(value), .. }) => format!("{value:#010x} ({name})"),
         Some(global) => format!("unknown ({name} = {})", global.init),
         None => format!("unknown ({name} is not an exported global)"),
     }
@@ -242,13 +206,15 @@ fn bytes(count: Option<u64>) -> String {
 /// characters keeps one item on one line.
 fn printable(text: &str) -> String {
     text.chars()
-        .map(|character| {
-            if character.is_control() {
-                character.escape_default().to_string()
-            } else {
-                character.to_string()
-            }
-        })
+        .map(
+            |character| {
+                if character.is_control() {
+                    character.escape_default().to_string()
+                } else {
+                    character.to_string()
+                }
+            },
+        )
         .collect()
 }
 
@@ -257,9 +223,7 @@ fn percent(part: usize, whole: usize) -> String {
     const PERCENT: u128 = 100;
     // A usize always fits in a u128, so neither the casts nor the product
     // can overflow; an empty module has no shares.
-    let share = (part as u128 * PERCENT)
-        .checked_div(whole as u128)
-        .unwrap_or(0);
+    let share = (part as u128 * PERCENT).checked_div(whole as u128).unwrap_or(0);
     format!("{share}%")
 }
 

@@ -34,18 +34,9 @@ pub fn last_modified(modified: SystemTime) -> String {
 /// RFC 9110 section 13.2.2. A range is honoured for GET only
 /// (`range_allowed`); one that cannot be parsed, or several, is ignored and
 /// the whole file sent, which the RFC allows.
-pub fn select(
-    conditions: &Conditions,
-    len: u64,
-    modified: Option<SystemTime>,
-    range_allowed: bool,
-) -> Selection {
+pub fn select(conditions: &Conditions, len: u64, modified: Option<SystemTime>, range_allowed: bool) -> Selection {
     let modified = modified.map(whole_seconds);
-    let date = |value: &Option<String>| {
-        value
-            .as_deref()
-            .and_then(|text| httpdate::parse_http_date(text).ok())
-    };
+    let date = |value: &Option<String>| value.as_deref().and_then(|text| httpdate::parse_http_date(text).ok());
     if !conditions.if_match {
         if let (Some(since), Some(modified)) = (date(&conditions.if_unmodified_since), modified) {
             if modified > since {
@@ -103,11 +94,7 @@ fn parse_range(value: &str, len: u64) -> Option<Option<(u64, u64)>> {
         return Some(Some((len - take, take)));
     }
     let start = number(first)?;
-    let end = if last.trim().is_empty() {
-        None
-    } else {
-        Some(number(last)?)
-    };
+    let end = if last.trim().is_empty() { None } else { Some(number(last)?) };
     if end.is_some_and(|end| end < start) {
         return None;
     }
@@ -159,14 +146,8 @@ mod tests {
             select(&conditions, 8, Some(modified), true)
         };
         assert_eq!(with(&|_| {}), Selection::Full);
-        assert_eq!(
-            with(&|c| c.if_modified_since = Some(stamp.clone())),
-            Selection::NotModified
-        );
-        assert_eq!(
-            with(&|c| c.if_modified_since = Some(earlier.clone())),
-            Selection::Full
-        );
+        assert_eq!(with(&|c| c.if_modified_since = Some(stamp.clone())), Selection::NotModified);
+        assert_eq!(with(&|c| c.if_modified_since = Some(earlier.clone())), Selection::Full);
         assert_eq!(
             with(&|c| {
                 c.if_modified_since = Some(stamp.clone());
@@ -174,14 +155,8 @@ mod tests {
             }),
             Selection::Full
         );
-        assert_eq!(
-            with(&|c| c.if_unmodified_since = Some(earlier.clone())),
-            Selection::PreconditionFailed
-        );
-        assert_eq!(
-            with(&|c| c.range = Some("bytes=2-".to_owned())),
-            Selection::Part { start: 2, len: 6 }
-        );
+        assert_eq!(with(&|c| c.if_unmodified_since = Some(earlier.clone())), Selection::PreconditionFailed);
+        assert_eq!(with(&|c| c.range = Some("bytes=2-".to_owned())), Selection::Part { start: 2, len: 6 });
         assert_eq!(
             with(&|c| {
                 c.range = Some("bytes=2-".to_owned());
@@ -196,14 +171,8 @@ mod tests {
             }),
             Selection::Part { start: 2, len: 6 }
         );
-        assert_eq!(
-            with(&|c| c.range = Some("bytes=9-".to_owned())),
-            Selection::Unsatisfiable
-        );
-        let conditions = Conditions {
-            range: Some("bytes=2-".to_owned()),
-            ..Conditions::default()
-        };
+        assert_eq!(with(&|c| c.range = Some("bytes=9-".to_owned())), Selection::Unsatisfiable);
+        let conditions = Conditions { range: Some("bytes=2-".to_owned()), ..Conditions::default() };
         assert_eq!(select(&conditions, 8, None, false), Selection::Full);
     }
 }

@@ -35,11 +35,7 @@ pub struct Root {
 impl Root {
     /// Opens `path`, which must be canonical (no symlinks, absolute).
     pub fn open(path: PathBuf) -> io::Result<Root> {
-        let dir = rustix::fs::open(
-            &path,
-            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
+        let dir = rustix::fs::open(&path, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
         Ok(Root { path, dir })
     }
 
@@ -69,11 +65,7 @@ static OPENAT2_WORKS: AtomicBool = AtomicBool::new(true);
 pub fn locate(root: &Root, relative: &Path) -> io::Result<Option<Located>> {
     // openat2 asks for a retry when a rename or mount raced with the lookup.
     const ATTEMPTS: usize = 4;
-    let relative = if relative.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        relative
-    };
+    let relative = if relative.as_os_str().is_empty() { Path::new(".") } else { relative };
     if OPENAT2_WORKS.load(Ordering::Relaxed) {
         for _ in 0..ATTEMPTS {
             let opened = rustix::fs::openat2(
@@ -106,16 +98,9 @@ pub fn locate(root: &Root, relative: &Path) -> io::Result<Option<Located>> {
 /// The fallback of [`locate`]: open normally, then ask the kernel where the
 /// descriptor is.
 fn locate_by_proc(root: &Root, relative: &Path) -> io::Result<Option<Located>> {
-    let fd = rustix::fs::open(
-        root.path.join(relative),
-        OFlags::PATH | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
+    let fd = rustix::fs::open(root.path.join(relative), OFlags::PATH | OFlags::CLOEXEC, Mode::empty())?;
     let real = std::fs::read_link(proc_fd_path(&fd)).map_err(|error| {
-        io::Error::new(
-            error.kind(),
-            format!("cannot read /proc/self/fd to confine a file: {error}"),
-        )
+        io::Error::new(error.kind(), format!("cannot read /proc/self/fd to confine a file: {error}"))
     })?;
     Ok(real.starts_with(&root.path).then_some(Located(fd)))
 }
@@ -147,19 +132,14 @@ impl Located {
         )
         .map_err(|error| {
             let error = io::Error::from(error);
-            io::Error::new(
-                error.kind(),
-                format!("cannot reopen through /proc/self/fd: {error}"),
-            )
+            io::Error::new(error.kind(), format!("cannot reopen through /proc/self/fd: {error}"))
         })?;
         let file = File::from(fd);
         // Belt and braces: the reopened file must be the one checked.
         let checked = rustix::fs::fstat(&self.0)?;
         let opened = file.metadata()?;
         if opened.dev() != checked.st_dev || opened.ino() != checked.st_ino || !opened.is_file() {
-            return Err(io::Error::other(
-                "the file reopened through /proc/self/fd is not the one checked",
-            ));
+            return Err(io::Error::other("the file reopened through /proc/self/fd is not the one checked"));
         }
         Ok(file)
     }
@@ -169,10 +149,7 @@ impl Located {
 /// nothing that could be served: missing, a file used as a directory, a
 /// name too long, or a symlink loop. These are answered 404.
 pub fn names_nothing(error: &io::Error) -> bool {
-    matches!(
-        Errno::from_io_error(error),
-        Some(Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG | Errno::LOOP)
-    )
+    matches!(Errno::from_io_error(error), Some(Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG | Errno::LOOP))
 }
 
 #[cfg(test)]
@@ -219,15 +196,9 @@ mod tests {
             let located = locate(&root, Path::new(name))?;
             assert_eq!(located.is_some(), inside, "{name}");
             // The fallback agrees with openat2.
-            assert_eq!(
-                locate_by_proc(&root, Path::new(name))?.is_some(),
-                inside,
-                "{name} by /proc"
-            );
+            assert_eq!(locate_by_proc(&root, Path::new(name))?.is_some(), inside, "{name} by /proc");
         }
-        let Some(located) = locate(&root, Path::new("in-absolute"))? else {
-            panic!("in-absolute refused")
-        };
+        let Some(located) = locate(&root, Path::new("in-absolute"))? else { panic!("in-absolute refused") };
         assert_eq!(located.kind()?, Kind::File);
         let contents = io::read_to_string(located.open_for_reading()?)?;
         assert_eq!(contents, "in");

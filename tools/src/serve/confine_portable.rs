@@ -68,8 +68,5 @@ impl Located {
 /// Whether an error from [`locate`] means that the name resolves to
 /// nothing that could be served (404).
 pub fn names_nothing(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory | io::ErrorKind::InvalidFilename
-    )
+    matches!(error.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory | io::ErrorKind::InvalidFilename)
 }

@@ -49,10 +49,7 @@ pub async fn serve(mut stream: TcpStream, site: Arc<Site>) {
             Ok(None) => return,
             Err(rejection) => {
                 let reply = Reply::text(rejection.status, rejection.detail);
-                if send(&mut stream, reply, site.isolated, false, false)
-                    .await
-                    .is_ok()
-                {
+                if send(&mut stream, reply, site.isolated, false, false).await.is_ok() {
                     close_gently(stream).await;
                 }
                 return;
@@ -60,16 +57,7 @@ pub async fn serve(mut stream: TcpStream, site: Arc<Site>) {
         };
         let reply = respond(&head, &site).await;
         let head_only = head.method == Method::Head;
-        if send(
-            &mut stream,
-            reply,
-            site.isolated,
-            head.keep_alive,
-            head_only,
-        )
-        .await
-        .is_err()
-        {
+        if send(&mut stream, reply, site.isolated, head.keep_alive, head_only).await.is_err() {
             // The client is gone or stalled: nobody to tell.
             return;
         }
@@ -129,17 +117,11 @@ fn ends_a_head(bytes: &[u8]) -> bool {
 /// The reply to a parsed request head.
 async fn respond(head: &Head, site: &Arc<Site>) -> Reply {
     if head.method == Method::Other {
-        return Reply::text(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "only GET and HEAD are served",
-        )
-        .with_header("allow", "GET, HEAD".to_owned());
+        return Reply::text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served")
+            .with_header("allow", "GET, HEAD".to_owned());
     }
     if !head.path.starts_with('/') {
-        return Reply::text(
-            StatusCode::BAD_REQUEST,
-            "the request target must be a path such as /index.html",
-        );
+        return Reply::text(StatusCode::BAD_REQUEST, "the request target must be a path such as /index.html");
     }
     let lookup = {
         let site = Arc::clone(site);
@@ -171,31 +153,19 @@ async fn respond(head: &Head, site: &Arc<Site>) -> Reply {
 
 /// 200, 206, 304, 412 or 416 for a file, by the request's conditions.
 fn file_reply(head: &Head, served: Served) -> Reply {
-    let Served {
-        file,
-        len,
-        modified,
-        content_type,
-    } = served;
+    let Served { file, len, modified, content_type } = served;
     let mut validators = vec![("accept-ranges", "bytes".to_owned())];
     if let Some(modified) = modified {
         validators.push(("last-modified", conditional::last_modified(modified)));
     }
-    let selection =
-        conditional::select(&head.conditions, len, modified, head.method == Method::Get);
+    let selection = conditional::select(&head.conditions, len, modified, head.method == Method::Get);
     let (status, start, part) = match selection {
         Selection::Full => (StatusCode::OK, 0, len),
         Selection::Part { start, len: part } => (StatusCode::PARTIAL_CONTENT, start, part),
         Selection::NotModified => {
-            return Reply {
-                status: StatusCode::NOT_MODIFIED,
-                headers: validators,
-                body: Body::None,
-            }
+            return Reply { status: StatusCode::NOT_MODIFIED, headers: validators, body: Body::None }
         }
-        Selection::PreconditionFailed => {
-            return Reply::text(StatusCode::PRECONDITION_FAILED, "modified since")
-        }
+        Selection::PreconditionFailed => return Reply::text(StatusCode::PRECONDITION_FAILED, "modified since"),
         Selection::Unsatisfiable => {
             return Reply::text(StatusCode::RANGE_NOT_SATISFIABLE, "")
                 .with_header("content-range", format!("bytes */{len}"))
@@ -207,15 +177,7 @@ fn file_reply(head: &Head, served: Served) -> Reply {
         let last = start + part - 1;
         headers.push(("content-range", format!("bytes {start}-{last}/{len}")));
     }
-    Reply {
-        status,
-        headers,
-        body: Body::File {
-            file,
-            start,
-            len: part,
-        },
-    }
+    Reply { status, headers, body: Body::File { file, start, len: part } }
 }
 
 /// Writes `reply`; its body only when `head_only` is false.
@@ -241,12 +203,7 @@ async fn send(
 }
 
 /// Sends `len` bytes of `file` from `start`.
-async fn send_file(
-    stream: &mut TcpStream,
-    file: std::fs::File,
-    start: u64,
-    len: u64,
-) -> io::Result<()> {
+async fn send_file(stream: &mut TcpStream, file: std::fs::File, start: u64, len: u64) -> io::Result<()> {
     let mut file = tokio::fs::File::from_std(file);
     if start > 0 {
         file.seek(SeekFrom::Start(start)).await?;
@@ -258,10 +215,7 @@ async fn send_file(
         let read = file.read(&mut buffer[..want]).await?;
         if read == 0 {
             // The Content-Length is sent; closing is all that is left.
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file shrank while it was being sent",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file shrank while it was being sent"));
         }
         write_within(stream, &buffer[..read]).await?;
         left -= read as u64;
@@ -272,10 +226,9 @@ async fn send_file(
 async fn write_within(stream: &mut TcpStream, bytes: &[u8]) -> io::Result<()> {
     match tokio::time::timeout(SEND_TIMEOUT, stream.write_all(bytes)).await {
         Ok(result) => result,
-        Err(_elapsed) => Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            format!("the client read nothing for {SEND_TIMEOUT:?}"),
-        )),
+        Err(_elapsed) => {
+            Err(io::Error::new(io::ErrorKind::TimedOut, format!("the client read nothing for {SEND_TIMEOUT:?}")))
+        }
     }
 }
 

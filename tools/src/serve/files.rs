@@ -95,9 +95,7 @@ pub fn find(root: &Root, request_path: &str) -> io::Result<Found> {
     }
     let file = match located.open_for_reading() {
         Ok(file) => file,
-        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
-            return Ok(Found::Refused(NOT_READABLE))
-        }
+        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => return Ok(Found::Refused(NOT_READABLE)),
         Err(error) => return Err(error),
     };
     let metadata = file.metadata()?;
@@ -116,9 +114,7 @@ fn locate(root: &Root, relative: &Path) -> io::Result<Result<Located, Found>> {
         Ok(Some(located)) => Ok(Ok(located)),
         Ok(None) => Ok(Err(Found::Refused(OUTSIDE))),
         Err(error) if confine::names_nothing(&error) => Ok(Err(Found::Missing)),
-        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
-            Ok(Err(Found::Refused(NOT_READABLE)))
-        }
+        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => Ok(Err(Found::Refused(NOT_READABLE))),
         Err(error) => Err(error),
     }
 }
@@ -136,9 +132,7 @@ fn relative_path(request_path: &str) -> Option<PathBuf> {
     for component in Path::new(&decoded).components() {
         match component {
             Component::Normal(name)
-                if Path::new(name)
-                    .components()
-                    .all(|inner| matches!(inner, Component::Normal(_))) =>
+                if Path::new(name).components().all(|inner| matches!(inner, Component::Normal(_))) =>
             {
                 relative.push(name);
             }
@@ -151,10 +145,7 @@ fn relative_path(request_path: &str) -> Option<PathBuf> {
 
 /// `%XX` decoding; `None` for a result that is not UTF-8.
 fn percent_decode(path: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8()
-        .ok()
-        .map(|decoded| decoded.into_owned())
+    percent_encoding::percent_decode_str(path).decode_utf8().ok().map(|decoded| decoded.into_owned())
 }
 
 /// The content type for a file name, by its extension.
@@ -179,10 +170,7 @@ mod tests {
         assert_eq!(content_type_for("index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type_for("sim.wasm"), "application/wasm");
         assert_eq!(content_type_for("SIM.WASM"), "application/wasm");
-        assert_eq!(
-            content_type_for("worker.mjs"),
-            "text/javascript; charset=utf-8"
-        );
+        assert_eq!(content_type_for("worker.mjs"), "text/javascript; charset=utf-8");
         assert_eq!(content_type_for("b.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type_for("photo.jpg"), "image/jpeg");
         assert_eq!(content_type_for("README"), UNKNOWN_TYPE);

@@ -44,11 +44,7 @@ impl Reply {
         } else {
             format!("{} {reason}: {detail}\n", status.as_u16())
         };
-        Reply {
-            status,
-            headers: vec![("content-type", TEXT.to_owned())],
-            body: Body::Text(body),
-        }
+        Reply { status, headers: vec![("content-type", TEXT.to_owned())], body: Body::Text(body) }
     }
 
     pub fn with_header(mut self, name: &'static str, value: String) -> Reply {
@@ -72,14 +68,8 @@ impl Reply {
         let reason = self.status.canonical_reason().unwrap_or("");
         // Writing to a String cannot fail.
         let _ = write!(head, "HTTP/1.1 {} {reason}\r\n", self.status.as_u16());
-        let _ = write!(
-            head,
-            "date: {}\r\n",
-            httpdate::fmt_http_date(SystemTime::now())
-        );
-        let documented = ALWAYS_HEADERS
-            .iter()
-            .chain(ISOLATION_HEADERS.iter().filter(|_| isolated));
+        let _ = write!(head, "date: {}\r\n", httpdate::fmt_http_date(SystemTime::now()));
+        let documented = ALWAYS_HEADERS.iter().chain(ISOLATION_HEADERS.iter().filter(|_| isolated));
         for (name, value) in documented {
             let _ = write!(head, "{name}: {value}\r\n");
         }
@@ -105,17 +95,11 @@ mod tests {
     fn heads_carry_the_documented_headers() {
         let reply = Reply::text(StatusCode::NOT_FOUND, "");
         let head = String::from_utf8_lossy(&reply.head(true, false)).into_owned();
-        assert!(
-            head.starts_with("HTTP/1.1 404 Not Found\r\ndate: "),
-            "{head}"
-        );
+        assert!(head.starts_with("HTTP/1.1 404 Not Found\r\ndate: "), "{head}");
         for (name, value) in ALWAYS_HEADERS.iter().chain(&ISOLATION_HEADERS) {
             assert!(head.contains(&format!("\r\n{name}: {value}\r\n")), "{head}");
         }
-        assert!(
-            head.ends_with("content-length: 14\r\nconnection: close\r\n\r\n"),
-            "{head}"
-        );
+        assert!(head.ends_with("content-length: 14\r\nconnection: close\r\n\r\n"), "{head}");
 
         let head = String::from_utf8_lossy(&reply.head(false, true)).into_owned();
         assert!(!head.contains("cross-origin"), "{head}");
@@ -126,9 +110,6 @@ mod tests {
     #[test]
     fn text_bodies() {
         let reply = Reply::text(StatusCode::FORBIDDEN, "not a regular file");
-        assert!(
-            matches!(&reply.body, Body::Text(text) if text == "403 Forbidden: not a regular file\n"),
-            "{reply:?}"
-        );
+        assert!(matches!(&reply.body, Body::Text(text) if text == "403 Forbidden: not a regular file\n"), "{reply:?}");
     }
 }

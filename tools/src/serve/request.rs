@@ -61,25 +61,18 @@ impl Rejection {
     }
 
     /// A head that did not arrive within the header timeout.
-    pub const TIMED_OUT: Rejection = Rejection::new(
-        StatusCode::REQUEST_TIMEOUT,
-        "the request head did not arrive in time",
-    );
+    pub const TIMED_OUT: Rejection =
+        Rejection::new(StatusCode::REQUEST_TIMEOUT, "the request head did not arrive in time");
 
     /// The client closed its side in the middle of a head.
-    pub const CUT_SHORT: Rejection = Rejection::new(
-        StatusCode::BAD_REQUEST,
-        "the connection ended inside a request head",
-    );
+    pub const CUT_SHORT: Rejection =
+        Rejection::new(StatusCode::BAD_REQUEST, "the connection ended inside a request head");
 
     /// [`MAX_HEAD_BYTES`] arrived and the head is not complete: 414 while
     /// the request line itself is not finished, 431 after it.
     pub fn too_large(received: &[u8]) -> Rejection {
         if received.contains(&b'\n') {
-            Rejection::new(
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "the request head is over 64 KiB",
-            )
+            Rejection::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "the request head is over 64 KiB")
         } else {
             Rejection::new(StatusCode::URI_TOO_LONG, "the request line is over 64 KiB")
         }
@@ -105,21 +98,12 @@ pub fn parse(received: &[u8]) -> Result<Parsed, Rejection> {
         Err(error) => return Err(parse_rejection(error)),
     };
     // httparse fills these in for every complete head.
-    let (Some(method), Some(target), Some(version)) =
-        (request.method, request.path, request.version)
-    else {
-        return Err(Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "incomplete request line",
-        ));
+    let (Some(method), Some(target), Some(version)) = (request.method, request.path, request.version) else {
+        return Err(Rejection::new(StatusCode::BAD_REQUEST, "incomplete request line"));
     };
 
-    let uri: Uri = target.parse().map_err(|_| {
-        Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "the request target is not a valid URI",
-        )
-    })?;
+    let uri: Uri =
+        target.parse().map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, "the request target is not a valid URI"))?;
     let method = match method {
         "GET" => Method::Get,
         "HEAD" => Method::Head,
@@ -135,21 +119,13 @@ pub fn parse(received: &[u8]) -> Result<Parsed, Rejection> {
         let text = std::str::from_utf8(header.value).ok().map(str::trim);
         let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
         if is("connection") {
-            close |= text.is_some_and(|value| {
-                value
-                    .split(',')
-                    .any(|token| token.trim().eq_ignore_ascii_case("close"))
-            });
+            close |= text.is_some_and(|value| value.split(',').any(|token| token.trim().eq_ignore_ascii_case("close")));
         } else if is("content-length") {
-            let length = text.and_then(parse_content_length).ok_or(Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "Content-Length is not a number",
-            ))?;
+            let length = text
+                .and_then(parse_content_length)
+                .ok_or(Rejection::new(StatusCode::BAD_REQUEST, "Content-Length is not a number"))?;
             if content_length.is_some_and(|earlier| earlier != length) {
-                return Err(Rejection::new(
-                    StatusCode::BAD_REQUEST,
-                    "two different Content-Length values",
-                ));
+                return Err(Rejection::new(StatusCode::BAD_REQUEST, "two different Content-Length values"));
             }
             content_length = Some(length);
             has_body |= length > 0;
@@ -201,21 +177,17 @@ fn parse_content_length(value: &str) -> Option<u64> {
 
 fn parse_rejection(error: httparse::Error) -> Rejection {
     match error {
-        httparse::Error::TooManyHeaders => Rejection::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "more than 100 header lines",
-        ),
-        httparse::Error::Version => Rejection::new(
-            StatusCode::HTTP_VERSION_NOT_SUPPORTED,
-            "only HTTP/1.0 and HTTP/1.1 are served",
-        ),
+        httparse::Error::TooManyHeaders => {
+            Rejection::new(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "more than 100 header lines")
+        }
+        httparse::Error::Version => {
+            Rejection::new(StatusCode::HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served")
+        }
         httparse::Error::HeaderName
         | httparse::Error::HeaderValue
         | httparse::Error::NewLine
         | httparse::Error::Status
-        | httparse::Error::Token => {
-            Rejection::new(StatusCode::BAD_REQUEST, "malformed request head")
-        }
+        | httparse::Error::Token => Rejection::new(StatusCode::BAD_REQUEST, "malformed request head"),
     }
 }
 
@@ -243,32 +215,17 @@ mod tests {
         assert!(head.keep_alive);
         assert_eq!(used, "GET /a%20b?x=1 HTTP/1.1\r\nHost: h\r\n\r\n".len());
 
-        let (head, _) =
-            complete("HEAD http://h/x HTTP/1.1\r\nConnection: Keep-Alive, Close\r\n\r\n");
+        let (head, _) = complete("HEAD http://h/x HTTP/1.1\r\nConnection: Keep-Alive, Close\r\n\r\n");
         assert_eq!((head.method, head.path.as_str()), (Method::Head, "/x"));
         assert!(!head.keep_alive);
         assert!(!complete("GET / HTTP/1.0\r\n\r\n").0.keep_alive);
-        assert!(
-            !complete("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\n")
-                .0
-                .keep_alive
-        );
-        assert!(
-            !complete("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-                .0
-                .keep_alive
-        );
-        assert!(
-            complete("GET / HTTP/1.1\r\nContent-Length: 0, 0\r\n\r\n")
-                .0
-                .keep_alive
-        );
-        assert_eq!(
-            complete("OPTIONS * HTTP/1.1\r\n\r\n").0.method,
-            Method::Other
-        );
+        assert!(!complete("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\n").0.keep_alive);
+        assert!(!complete("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").0.keep_alive);
+        assert!(complete("GET / HTTP/1.1\r\nContent-Length: 0, 0\r\n\r\n").0.keep_alive);
+        assert_eq!(complete("OPTIONS * HTTP/1.1\r\n\r\n").0.method, Method::Other);
 
-        let (head, _) = complete("GET / HTTP/1.1\r\nrange: bytes=1-2\r\nIf-Modified-Since: x\r\nIf-None-Match: \"e\"\r\n\r\n");
+        let (head, _) =
+            complete("GET / HTTP/1.1\r\nrange: bytes=1-2\r\nIf-Modified-Since: x\r\nIf-None-Match: \"e\"\r\n\r\n");
         assert_eq!(head.conditions.range.as_deref(), Some("bytes=1-2"));
         assert_eq!(head.conditions.if_modified_since.as_deref(), Some("x"));
         assert!(head.conditions.if_none_match && !head.conditions.if_match);
@@ -276,16 +233,8 @@ mod tests {
 
     #[test]
     fn partial_heads() {
-        for raw in [
-            "",
-            "GET / HTTP/1.1\r\n",
-            "GET / HTTP/1.1\r\nHost: h\r\n",
-            "\r\n",
-        ] {
-            assert!(
-                matches!(parse(raw.as_bytes()), Ok(Parsed::Partial)),
-                "{raw:?}"
-            );
+        for raw in ["", "GET / HTTP/1.1\r\n", "GET / HTTP/1.1\r\nHost: h\r\n", "\r\n"] {
+            assert!(matches!(parse(raw.as_bytes()), Ok(Parsed::Partial)), "{raw:?}");
         }
     }
 
@@ -296,27 +245,15 @@ mod tests {
         assert_eq!(status(b"GET / HTTP/1.1\r\nno colon\r\n\r\n"), bad);
         assert_eq!(status(b"\x01\x02 x\r\n\r\n"), bad);
         assert_eq!(status(b"GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n"), bad);
-        assert_eq!(
-            status(b"GET / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n"),
-            bad
-        );
-        assert_eq!(
-            status(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
-            bad
-        );
-        assert_eq!(
-            status(b"GET / HTTP/2.0\r\n\r\n"),
-            Some(StatusCode::HTTP_VERSION_NOT_SUPPORTED)
-        );
+        assert_eq!(status(b"GET / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n"), bad);
+        assert_eq!(status(b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), bad);
+        assert_eq!(status(b"GET / HTTP/2.0\r\n\r\n"), Some(StatusCode::HTTP_VERSION_NOT_SUPPORTED));
         let many: String = (0..=MAX_HEADERS).map(|n| format!("X-{n}: n\r\n")).collect();
         assert_eq!(
             status(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
             Some(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
         );
-        assert_eq!(
-            Rejection::too_large(b"GET /aaaa").status,
-            StatusCode::URI_TOO_LONG
-        );
+        assert_eq!(Rejection::too_large(b"GET /aaaa").status, StatusCode::URI_TOO_LONG);
         assert_eq!(
             Rejection::too_large(b"GET / HTTP/1.1\r\nX: aaaa").status,
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE

@@ -71,9 +71,7 @@ pub(super) fn flow(cell: &mut Neighborhood, props: &MaterialProps) -> bool {
 /// Whether a liquid has anywhere to go (below, down a diagonal, or beside).
 #[inline]
 pub(super) fn could_flow(cell: &Neighborhood, props: &MaterialProps) -> bool {
-    [(0, 1), (-1, 1), (1, 1), (-1, 0), (1, 0)]
-        .into_iter()
-        .any(|(dx, dy)| cell.can_sink_into(dx, dy, props.density))
+    [(0, 1), (-1, 1), (1, 1), (-1, 0), (1, 0)].into_iter().any(|(dx, dy)| cell.can_sink_into(dx, dy, props.density))
 }
 
 /// Liquids that are slow to move (lava): fall freely, but slide and spread
@@ -99,11 +97,7 @@ pub(super) fn rise(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut Ra
         return false;
     }
     let drift = dice.sign();
-    let upward = if dice.coin() {
-        [(0, -1), (drift, -1), (-drift, -1)]
-    } else {
-        [(drift, -1), (0, -1), (-drift, -1)]
-    };
+    let upward = if dice.coin() { [(0, -1), (drift, -1), (-drift, -1)] } else { [(drift, -1), (0, -1), (-drift, -1)] };
     for (dx, dy) in upward {
         if props.can_rise_into(cell.get(dx, dy)) {
             cell.swap(dx, dy);

@@ -107,8 +107,8 @@ fn explode(cell: &mut Neighborhood, cx: i32, cy: i32, radius: i32, fire_time: u8
         for dx in -half_width..=half_width {
             let (x, y) = (cx + dx, cy + dy);
             let target = cell.get(x, y).props();
-            let consumed = matches!(target.state_of_matter, StateOfMatter::Empty | StateOfMatter::Gas)
-                || target.is_flammable();
+            let consumed =
+                matches!(target.state_of_matter, StateOfMatter::Empty | StateOfMatter::Gas) || target.is_flammable();
             if consumed {
                 cell.spawn_with_counter(x, y, Material::Fire, fire_time);
             }

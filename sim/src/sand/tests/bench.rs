@@ -32,11 +32,7 @@ fn report(scene: Scene, size: u32, steps: u32, frame_every_step: bool) {
     let per_step = seconds_per_step(scene, size, steps, frame_every_step);
     let cells = size as f64 * size as f64;
     let frames = if frame_every_step { ", a frame every step" } else { "" };
-    println!(
-        "{scene:?} {size}x{size}{frames}: {:.3} ms/step, {:.0} M cells/s",
-        per_step * 1e3,
-        cells / per_step / 1e6,
-    );
+    println!("{scene:?} {size}x{size}{frames}: {:.3} ms/step, {:.0} M cells/s", per_step * 1e3, cells / per_step / 1e6,);
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn column_heights(world: &World, material: Material) -> std::vec::Vec<i32> {
 
 #[test]
 fn sand_falls_one_cell_per_step() {
-    assert_eq!(after_one_step(&["s", ".", "."]), ["." , "s", "."]);
+    assert_eq!(after_one_step(&["s", ".", "."]), [".", "s", "."]);
 }
 
 #[test]

@@ -11,9 +11,7 @@ fn count(world: &crate::sand::World, material: Material) -> u64 {
 
 #[test]
 fn fire_burns_wood_into_fire_and_smoke() {
-    let world = TestWorld::from_picture(&[
-        "......", "......", "......", ".dddd.", ".dddd.", ".ffff.",
-    ]);
+    let world = TestWorld::from_picture(&["......", "......", "......", ".dddd.", ".dddd.", ".ffff."]);
     let wood = count(&world, Material::Wood);
     let caught = steps_until(&world, 400, |world| count(world, Material::Wood) < wood);
     assert!(caught.is_some(), "wood never caught fire");
@@ -177,13 +175,7 @@ fn gunpowder_explodes_near_fire() {
 
 #[test]
 fn an_explosion_spares_stone_sand_and_water() {
-    let world = TestWorld::from_picture(&[
-        "r.....w",
-        ".......",
-        "...g...",
-        "...f...",
-        "s......",
-    ]);
+    let world = TestWorld::from_picture(&["r.....w", ".......", "...g...", "...f...", "s......"]);
     run(&world, 3);
     assert_eq!(count(&world, Material::Gunpowder), 0);
     assert_eq!(count(&world, Material::Stone), 1);

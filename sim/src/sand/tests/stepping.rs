@@ -240,7 +240,11 @@ fn no_grain_is_left_hanging_when_its_chunk_falls_asleep() {
         for y in 0..255 {
             for x in 0..256 {
                 if world.material_at(x, y) == Material::Sand {
-                    assert_ne!(world.material_at(x, y + 1), Material::Empty, "seed {seed}: sand at ({x}, {y}) hangs over an empty cell");
+                    assert_ne!(
+                        world.material_at(x, y + 1),
+                        Material::Empty,
+                        "seed {seed}: sand at ({x}, {y}) hangs over an empty cell"
+                    );
                 }
             }
         }

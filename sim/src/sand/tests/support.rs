@@ -23,8 +23,8 @@ impl TestWorld {
         // SAFETY: the vector's buffer is valid for its length, never moves
         // (it is never resized), and is touched only through the world
         // until the `TestWorld` drops.
-        let world = unsafe { World::create_at(region.as_mut_ptr(), region.len(), width, height, seed) }
-            .unwrap() as *const World;
+        let world = unsafe { World::create_at(region.as_mut_ptr(), region.len(), width, height, seed) }.unwrap()
+            as *const World;
         TestWorld { _region: region, world }
     }
 
@@ -83,11 +83,7 @@ pub fn symbol(material: Material) -> char {
 
 /// The material of a picture symbol.
 pub fn material_of(symbol: char) -> Material {
-    SYMBOLS
-        .iter()
-        .find(|(_, s)| *s == symbol)
-        .unwrap_or_else(|| panic!("unknown symbol {symbol:?}"))
-        .0
+    SYMBOLS.iter().find(|(_, s)| *s == symbol).unwrap_or_else(|| panic!("unknown symbol {symbol:?}")).0
 }
 
 /// The world as rows of symbols ('?' for bytes that are no material).
