@@ -29,6 +29,8 @@ usage: ./build.sh [command] [options]
   serve [--port N]       build, then serve www/ on 127.0.0.1:N (default 8000)
   test                   build, then run every test (Rust, wasmtime, Node, browser)
   bench [--json] [...]   build, then run the benchmarks (options go to the bench binary)
+  fuzz [--seed N] [...]  build, then fuzz the exports and saves (a million calls; --help for options)
+  soak [--steps N] [...] build, then soak: random play, 2 workers vs 1 must stay identical
   validate FILE.wasm     check a module against the thread ABI
   help                   this text
 
@@ -164,7 +166,29 @@ cmd_serve() {
   exec "$ROOT/target/release/quicksand-tools" serve --root "$ROOT/www" "$@"
 }
 
+# The formatter and the linter, on the host build and on both wasm builds
+# (the exports only exist on wasm32).
+check_style() {
+  local component
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      log "installing the Rust component $component"
+      rustup component add "$component"
+    fi
+  done
+  ensure_wasm_target
+  log "cargo fmt --check"
+  cargo fmt --all --check || die "unformatted Rust: run cargo fmt --all"
+  log "cargo clippy -D warnings (host, wasm threaded, wasm single-threaded)"
+  cargo clippy --quiet --workspace --all-targets -- -D warnings
+  RUSTFLAGS="-Ctarget-feature=$THREAD_FEATURES" cargo clippy --quiet -p quicksand-sim --lib \
+    --target "$WASM_TARGET" --target-dir "$ROOT/target/clippy-wasm-threaded" -- -D warnings 2> >(grep -v -e 'unstable feature specified' -e 'not stably supported' -e '^ *|$' -e '^ *= note' -e '^$' >&2)
+  cargo clippy --quiet -p quicksand-sim --lib --target "$WASM_TARGET" \
+    --target-dir "$ROOT/target/clippy-wasm-single" -- -D warnings
+}
+
 cmd_test() {
+  check_style
   build_modules
   log "third-party validation (wabt)"
   third_party_validate
@@ -180,7 +204,17 @@ cmd_test() {
 
 cmd_bench() {
   build_modules
-  cargo run --quiet --release -p quicksand-tests --bin quicksand-bench -- "$@"
+  cargo run --quiet --release -p quicksand-tests --bin bench -- "$@"
+}
+
+cmd_fuzz() {
+  build_modules
+  cargo run --quiet --release -p quicksand-tests --bin fuzz -- "$@"
+}
+
+cmd_soak() {
+  build_modules
+  cargo run --quiet --release -p quicksand-tests --bin soak -- "$@"
 }
 
 main() {
@@ -191,6 +225,8 @@ main() {
     serve) cmd_serve "$@" ;;
     test) cmd_test "$@" ;;
     bench) cmd_bench "$@" ;;
+    fuzz) cmd_fuzz "$@" ;;
+    soak) cmd_soak "$@" ;;
     validate) validator validate "$@" ;;
     help | -h | --help) usage ;;
     *) usage >&2; die "unknown command '$command'" ;;

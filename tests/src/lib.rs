@@ -7,6 +7,7 @@
 //! slot before any other call.
 
 pub mod calls;
+pub mod fuzz;
 pub mod host;
 pub mod instance;
 pub mod join;

@@ -285,8 +285,9 @@ pub extern "C" fn qs_world_snapshot_capacity(handle: i32) -> i32 {
 pub extern "C" fn qs_world_snapshot_save(handle: i32) -> i32 {
     respond((|| {
         let world = world(handle)?;
-        let (address, capacity) = snapshot_buffer(handle)?;
+        // Refuse before allocating: a refused call allocates nothing.
         ensure_no_crew_is_stepping()?;
+        let (address, capacity) = snapshot_buffer(handle)?;
         // SAFETY: the buffer is `capacity` bytes of our heap that belong to
         // this world slot; the page only touches it between these calls.
         let out = unsafe { core::slice::from_raw_parts_mut(address as *mut u8, capacity) };
@@ -304,12 +305,15 @@ pub extern "C" fn qs_world_snapshot_load(handle: i32, len: i32) -> i32 {
 
 fn snapshot_load(handle: i32, len: i32) -> Response {
     let world = world(handle)?;
-    let (address, capacity) = snapshot_buffer(handle)?;
     let len = non_negative(len)?;
-    if len > capacity {
+    ensure_no_crew_is_stepping()?;
+    // Only a buffer the page could have written a save into can hold one:
+    // a missing or outgrown buffer is refused without allocating.
+    let slot = WORLDS.get(handle)?;
+    let (address, capacity) = (slot.snapshot.load(Ordering::Acquire), slot.snapshot_capacity.load(Ordering::Acquire));
+    if address == 0 || capacity < world.snapshot_len() || len > capacity {
         return Err(SnapshotError::NotASave.into());
     }
-    ensure_no_crew_is_stepping()?;
     // SAFETY: as in `qs_world_snapshot_save`; `len` ≤ capacity.
     let bytes = unsafe { core::slice::from_raw_parts(address as *const u8, len) };
     world.read_snapshot(bytes)?;
