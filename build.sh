@@ -29,6 +29,8 @@ usage: ./build.sh [command] [options]
   serve [--port N]       build, then serve www/ on 127.0.0.1:N (default 8000)
   test                   build, then run every test (Rust, wasmtime, Node, browser)
   bench [--json] [...]   build, then run the benchmarks (options go to the bench binary)
+  bench --browser [...]  the game in Chromium: crew vs game at max speed, painting,
+                         main-thread ms and upload bytes per frame (--help for options)
   fuzz [--seed N] [...]  build, then fuzz the exports and saves (a million calls; --help for options)
   soak [--steps N] [...] build, then soak: random play, 2 workers vs 1 must stay identical
   validate FILE.wasm     check a module against the thread ABI
@@ -204,6 +206,13 @@ cmd_test() {
 
 cmd_bench() {
   build_modules
+  if [[ " $* " == *" --browser "* ]]; then
+    # The game in Chromium (tests/browser/bench/): its own server, its own options.
+    ensure_chromium
+    cargo build --quiet --release -p quicksand-tools
+    node tests/browser/bench/browser-bench.js "$@"
+    return
+  fi
   cargo run --quiet --release -p quicksand-tests --bin bench -- "$@"
 }
 

@@ -1,4 +1,5 @@
-// The two numeric host imports the module's futex needs (docs/ABI.md).
+// The numeric host imports (docs/ABI.md): the two the module's futex needs,
+// and its clock.
 
 import { WAIT_RESULT } from '../abi.js';
 
@@ -15,8 +16,22 @@ function int32View(memory, cache) {
 }
 
 /**
+ * `env.qs_now_ms`: monotonic milliseconds. The crew times its steps with it
+ * (qs_crew_step_ms).
+ *
+ * Note 8: a step may begin on one worker (the leader of its first barrier)
+ * and end on another, so every agent must read the same clock. Each agent's
+ * `performance.now()` counts from its own `timeOrigin` (a worker's is when
+ * it started), so the sum is what they share; as an f64 of about 1.7e12 ms
+ * it still resolves a quarter of a microsecond.
+ */
+export function nowMs() {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
  * Imports for an agent that may block (a worker). `qs_wait32` is
- * Atomics.wait, `qs_notify` is Atomics.notify.
+ * Atomics.wait, `qs_notify` is Atomics.notify, `qs_now_ms` the clock.
  */
 export function blockingImports(memory) {
   const cache = {};
@@ -29,6 +44,7 @@ export function blockingImports(memory) {
     qs_notify(address, count) {
       return Atomics.notify(int32View(memory, cache), address >>> 2, count < 0 ? Infinity : count);
     },
+    qs_now_ms: nowMs,
   };
 }
 

@@ -13,6 +13,18 @@ export const MIN_WORLD = WORLD_PRESETS[0];
 /** Steps per displayed frame offered by the speed picker. */
 export const SPEEDS = [1, 2, 3, 4];
 export const DEFAULT_SPEED = 2;
+/**
+ * The picker's last speed (`?speed=max`): the crew runs ahead continuously,
+ * not tied to the display rate, and each frame shows the latest published
+ * frame. The page keeps about MAX_SPEED_FRAMES_AHEAD frames' worth of steps
+ * requested (measured each frame), between the two bounds below.
+ */
+export const SPEED_MAX = 'max';
+export const MAX_SPEED_FRAMES_AHEAD = 8;
+/** A frame that needed fewer steps shrinks the target at most to this share of it. */
+export const MAX_SPEED_DECAY = 0.95;
+export const MAX_SPEED_MIN_STEPS_AHEAD = 2;
+export const MAX_SPEED_MAX_STEPS_AHEAD = 65_536;
 
 /** Brush radius in cells offered by the slider; the sim accepts up to LIMITS.MAX_BRUSH_RADIUS. */
 export const BRUSH_MIN = 0;
@@ -45,8 +57,13 @@ export const SERVE_BARRIER_TIMEOUT_MS = 30_000;
 export const STOP_TIMEOUT_MS = 5_000;
 /** Waiting for requested steps to finish gives up after this. */
 export const IDLE_TIMEOUT_MS = 20_000;
-/** How often the main thread looks whether the crew finished (it never blocks). */
+/** How often the main thread looks whether the crew finished, where it has no `Atomics.waitAsync` (it never blocks). */
 export const IDLE_POLL_MS = 1;
+/**
+ * With `Atomics.waitAsync` the main thread sleeps until a step ends, but
+ * looks again after this long anyway: a worker that trapped notifies nobody.
+ */
+export const IDLE_WAIT_SLICE_MS = 100;
 /** The single-threaded engine stops stepping within a frame after this much time. */
 export const SINGLE_FRAME_BUDGET_MS = 12;
 /** Large single-threaded step batches yield to the page this often. */

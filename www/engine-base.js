@@ -1,12 +1,14 @@
-// What both engines share: one world in wasm memory, the page-side paint
+// What both engines share: one world in wasm memory, the page-side command
 // queue, frames, hashes and snapshots. Subclasses decide how steps run
 // (a crew of workers, or the calling thread).
 //
-// The paint invariant: strokes wait in `this.paints` and go into the sim's
-// ring only right before steps are requested, so the ring is empty whenever
-// no steps are pending. Everything still in `this.paints` is not yet part of
-// the world, which is what makes undo exact (a snapshot plus the strokes
-// queued after it).
+// Strokes and history commands (undo, redo, a scene) wait in `this.paints`,
+// in the order the player made them, and go into the sim's ring right
+// before steps are requested, while the crew keeps stepping; the sim
+// applies them at the next step boundary and takes its own undo
+// checkpoints there (docs/ABI.md, "Undo and redo"). Nothing here waits for
+// an idle world to paint or undo. A stroke of a new id is announced with
+// `qs_world_begin_stroke` as its first segment is handed over.
 
 import { CELL, ERROR, LIMITS } from './pkg/abi.js';
 import { check, EngineError } from './errors.js';
@@ -26,8 +28,10 @@ export class EngineBase {
     this.world = -1;
     this.width = 0;
     this.height = 0;
-    /** Strokes not yet handed to the sim: `{ args, stroke }`. */
+    /** Strokes and commands not yet handed to the sim: `{ call, args, stroke? }`, in order. */
     this.paints = [];
+    /** The stroke id last announced to the sim (`qs_world_begin_stroke`). */
+    this.sentStroke = undefined;
     /** While > 0 no steps are requested (someone waits for an idle world). */
     this.holds = 0;
     /** The first fault; once set the engine is unusable. */
@@ -53,17 +57,14 @@ export class EngineBase {
 
   adoptWorld(handle) {
     this.world = handle;
+    // The new world has heard of no stroke yet.
+    this.sentStroke = undefined;
     this.width = this.exports.qs_world_width(handle);
     this.height = this.exports.qs_world_height(handle);
   }
 
   freeWorld(handle) {
     check('qs_world_free', this.exports.qs_world_free(handle));
-  }
-
-  /** Replaces every cell with scene `scene` (a `SCENE` id). Only on an idle world. */
-  loadScene(scene) {
-    check('qs_world_scene', this.exports.qs_world_scene(this.world, scene));
   }
 
   /**
@@ -77,26 +78,82 @@ export class EngineBase {
     const reach = LIMITS.PAINT_COORD_MARGIN;
     const clampX = (x) => Math.max(-reach, Math.min(this.width + reach, Math.round(x)));
     const clampY = (y) => Math.max(-reach, Math.min(this.height + reach, Math.round(y)));
-    this.paints.push({ args: [clampX(x0), clampY(y0), clampX(x1), clampY(y1), radius, material], stroke });
+    this.paints.push({ call: 'qs_world_paint', args: [clampX(x0), clampY(y0), clampX(x1), clampY(y1), radius, material], stroke });
     return 0;
   }
 
-  /** Hands queued strokes to the sim's ring until it is full; callers request steps right after. */
-  flushPaints() {
+  /** Queues an undo of the last stroke, clear or scene (applied at the next step boundary, or at once while paused). */
+  undo() {
+    this.paints.push({ call: 'qs_world_undo', args: [] });
+  }
+
+  /** Queues a redo of the last undone entry. */
+  redo() {
+    this.paints.push({ call: 'qs_world_redo', args: [] });
+  }
+
+  /** Queues a scene (a `SCENE` id; EMPTY clears) that replaces the world, recorded for undo. */
+  queueScene(scene) {
+    this.paints.push({ call: 'qs_world_queue_scene', args: [scene] });
+  }
+
+  /** Entries the sim can undo / redo, as of the last applied command. */
+  undoDepth() {
+    return Math.max(0, this.exports.qs_world_undo_depth(this.world));
+  }
+
+  redoDepth() {
+    return Math.max(0, this.exports.qs_world_redo_depth(this.world));
+  }
+
+  /** Strokes and commands not yet applied: in the page's queue or in the sim's ring. */
+  commandsWaiting() {
+    return this.paints.length + Math.max(0, this.exports.qs_world_queued_paint(this.world));
+  }
+
+  /**
+   * Hands one queued entry to the sim's ring: a stroke whose id differs
+   * from the last one handed over is announced first. Returns the code.
+   */
+  send(entry) {
+    if (entry.stroke !== undefined && entry.stroke !== this.sentStroke) {
+      const code = this.exports.qs_world_begin_stroke(this.world, entry.stroke);
+      if (code === ERROR.QUEUE_FULL) return code;
+      // No memory for the history: the stroke is painted, only not undoable.
+      if (code < 0) console.warn(`quicksand: a stroke could not be recorded for undo: ${code}`);
+      this.sentStroke = entry.stroke;
+    }
+    return this.exports[entry.call](this.world, ...entry.args);
+  }
+
+  /**
+   * Hands the first `limit` queued strokes to the sim's ring, fewer if it
+   * fills; callers request steps (or render now) right after. Returns how
+   * many it handed over.
+   */
+  flushPaints(limit = this.paints.length) {
     let sent = 0;
-    while (sent < this.paints.length) {
-      const code = this.exports.qs_world_paint(this.world, ...this.paints[sent].args);
+    while (sent < Math.min(limit, this.paints.length)) {
+      const code = this.send(this.paints[sent]);
       if (code === ERROR.QUEUE_FULL) break;
       sent++;
       // Arguments were checked in `paint`; anything else is dropped, not retried forever.
       if (code < 0) console.warn(`quicksand: a stroke was refused: ${code}`);
     }
     this.paints.splice(0, sent);
+    return sent;
   }
 
-  /** Forgets queued strokes of stroke `stroke` and later ones (undo). */
-  dropPaintsFrom(stroke) {
-    this.paints = this.paints.filter((p) => p.stroke < stroke);
+  /**
+   * While paused (no steps requested): hands the waiting strokes to the sim
+   * and shows them at once with `qs_world_render_now`, which applies them
+   * as the next step would (undo and redo too). Only on an idle world
+   * nobody holds: a hold is exclusive work (a save) that must not see them yet.
+   */
+  drawStrokesNow() {
+    if (this.paints.length === 0 || this.holds > 0 || this.fault || this.pending() !== 0) return;
+    this.flushPaints();
+    this.renderNow();
   }
 
   dropAllPaints() {
@@ -129,24 +186,52 @@ export class EngineBase {
   async whenIdle() {
     const deadline = performance.now() + IDLE_TIMEOUT_MS;
     for (;;) {
+      // Read before `pending`: a step that ends after this read changes it,
+      // so the wait below cannot miss that step.
+      const mark = this.progressMark();
       // `pending` may itself find a fault (a crew that stopped), so look after it.
       const pending = this.pending();
       if (this.fault) throw this.fault;
       if (pending === 0) return;
-      if (performance.now() > deadline) throw new EngineError(`the workers did not finish their steps within ${IDLE_TIMEOUT_MS} ms`);
-      await sleep(IDLE_POLL_MS);
+      const left = deadline - performance.now();
+      if (left < 0) throw new EngineError(`the workers did not finish their steps within ${IDLE_TIMEOUT_MS} ms`);
+      await this.progressSince(mark, left);
     }
+  }
+
+  /** What `progressSince` compares against; the base engine has nothing to watch. */
+  progressMark() {
+    return null;
+  }
+
+  /**
+   * Resolves when a step may have ended since `mark` was read, or after at
+   * most `timeoutMs`. This one polls; the threaded engine sleeps until
+   * notified where it can (`waitStrategy`).
+   */
+  progressSince(mark, timeoutMs) {
+    return sleep(Math.min(IDLE_POLL_MS, timeoutMs));
+  }
+
+  /** How `progressSince` waits: 'poll' here. */
+  get waitStrategy() {
+    return 'poll';
+  }
+
+  /** What `exclusive` waits for before it runs: every pending step (see the threaded engine). */
+  settle() {
+    return this.whenIdle();
   }
 
   /**
    * Runs `fn` on an idle world: no steps are requested from the call on,
    * and `fn` runs once every pending step has finished. The main thread
-   * only polls; it never waits inside wasm.
+   * never waits inside wasm: it polls, or sleeps in `Atomics.waitAsync`.
    */
   async exclusive(fn) {
     this.holds++;
     try {
-      await this.whenIdle();
+      await this.settle();
       return await fn();
     } finally {
       this.holds--;
@@ -170,6 +255,41 @@ export class EngineBase {
   /** Tells the sim the front frame has been read, so the next step may flip. */
   requestFrame() {
     this.exports.qs_world_request_frame(this.world);
+  }
+
+  /** Where the front frame differs from the frame published before it: `{ x0, y0, x1, y1 }`, empty when nothing does. */
+  frameDirty() {
+    const e = this.exports;
+    const world = this.world;
+    return {
+      x0: e.qs_world_frame_dirty_x0(world),
+      y0: e.qs_world_frame_dirty_y0(world),
+      x1: e.qs_world_frame_dirty_x1(world),
+      y1: e.qs_world_frame_dirty_y1(world),
+    };
+  }
+
+  /**
+   * Uploads the front frame into `renderer`: only what changed when the
+   * renderer holds the frame published just before it (`held` is that
+   * frame's sequence number, or null), else all of it; then tells the sim
+   * the frame has been read. Returns `{ held, bytes }`: the frame the
+   * renderer holds now (null if another was published during the upload,
+   * so the next one is whole) and the bytes uploaded.
+   */
+  uploadFrame(renderer, held) {
+    const seq = this.frameSeq();
+    // After the sequence number wraps the rectangle is not used once: a whole upload, never a wrong one.
+    const follows = held !== null && seq === held + 1;
+    const bytes = renderer.upload(this.frameView(), follows ? this.frameDirty() : null);
+    const unchanged = this.frameSeq() === seq;
+    this.requestFrame();
+    return { held: unchanged ? seq : null, bytes };
+  }
+
+  /** Publishes a frame of the world as it is now, without a step (`qs_world_render_now`). Only on an idle world. */
+  renderNow() {
+    check('qs_world_render_now', this.exports.qs_world_render_now(this.world));
   }
 
   /** A copy of the palette: `palette_len` RGBA entries. */

@@ -4,10 +4,11 @@
 
 import { checkAbiVersion } from './pkg/loader/quicksand.js';
 import { memoryImport } from './pkg/loader/module-info.js';
+import { nowMs } from './pkg/loader/host-imports.js';
 import { attachFirstInstance } from './pkg/loader/thread-slot.js';
 import { EngineBase, sleep } from './engine-base.js';
 import { check, EngineError } from './errors.js';
-import { SINGLE_BATCH_STEPS, SINGLE_FRAME_BUDGET_MS, STACK_BYTES } from './config.js';
+import { SINGLE_BATCH_STEPS, SINGLE_FRAME_BUDGET_MS, SPEED_MAX, STACK_BYTES } from './config.js';
 
 const MODULE_URL = new URL('./pkg/sim-st.wasm', import.meta.url);
 
@@ -25,6 +26,7 @@ async function instantiate() {
         throw new Error('no waiting in the single-threaded build');
       },
       qs_notify: () => 0,
+      qs_now_ms: nowMs,
     },
   };
   const { instance } = await WebAssembly.instantiate(bytes, imports);
@@ -60,13 +62,24 @@ export class SingleEngine extends EngineBase {
     super(exports, memory);
     this.kind = 'single';
     this.workerCount = 0;
+    this.timed = { steps: 0, stepMs: 0, serialMs: 0 };
+  }
+
+  /** The same sums as the threaded engine's `timing()`; here every step is serial (one thread). */
+  timing() {
+    return { ...this.timed };
   }
 
   /** Runs `steps` steps with the queued strokes; false (and a fault) if the sim refused or trapped. */
   runSteps(steps) {
     this.flushPaints();
     try {
+      const start = performance.now();
       check('qs_world_step', this.exports.qs_world_step(this.world, steps));
+      const ms = performance.now() - start;
+      this.timed.steps += steps;
+      this.timed.stepMs += ms;
+      this.timed.serialMs += ms;
       return true;
     } catch (error) {
       this.reportFault(error);
@@ -74,11 +87,16 @@ export class SingleEngine extends EngineBase {
     }
   }
 
-  /** Up to `speed` steps, but no more than a frame's time budget. */
+  /** Up to `speed` steps (SPEED_MAX: no count), but no more than a frame's time budget. */
   tick(speed) {
-    if (speed <= 0 || this.holds > 0 || this.fault) return;
+    if (speed <= 0) {
+      this.drawStrokesNow();
+      return;
+    }
+    if (this.holds > 0 || this.fault) return;
     const start = performance.now();
-    for (let done = 0; done < speed; done++) {
+    const steps = speed === SPEED_MAX ? Infinity : speed;
+    for (let done = 0; done < steps; done++) {
       if (!this.runSteps(1) || performance.now() - start > SINGLE_FRAME_BUDGET_MS) break;
     }
   }

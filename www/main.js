@@ -11,14 +11,14 @@ import { CanvasRenderer } from './renderer-canvas.js';
 import { PointerPainter } from './input.js';
 import { StatsOverlay } from './stats.js';
 import { Toolbar } from './ui.js';
-import { UndoStack } from './undo.js';
+import { WorldHistory } from './undo.js';
 import { downloadSave, parseHeader, readSaveFile, SaveError, saveName } from './saves.js';
 import { clientToCell, cssPixelsPerCell, fitWorld, syncCanvasSize } from './view.js';
 import { ERROR, SCENE } from './pkg/abi.js';
 import { describeCode } from './errors.js';
 import { installTestHook } from './test-hook.js';
-import { frameFromSave } from './preview.js';
 import { Checkpoints } from './checkpoint.js';
+import { FrameMeter } from './frame-meter.js';
 import { DEFAULT_MATERIAL, ERASER, MATERIALS } from './materials.js';
 import { initialSettings, maxThreads } from './settings.js';
 import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, CHECKPOINT_INTERVAL_MS, UNDO_DEPTH } from './config.js';
@@ -73,7 +73,9 @@ class App {
     this.lastSeq = null;
     this.needsDraw = true;
     this.rect = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
-    this.undo = new UndoStack(UNDO_DEPTH);
+    // Worlds a size change or an opened file replaced; the sim undoes the rest.
+    this.worlds = new WorldHistory(UNDO_DEPTH);
+    this.shownHistory = null;
     this.checkpoints = new Checkpoints(CHECKPOINT_INTERVAL_MS);
     this.renderer = pickRenderer(this.canvas, settings.renderer);
     // A restored WebGL context has lost its textures: set the world up again.
@@ -81,8 +83,8 @@ class App {
       this.shownWorld = null;
     };
     this.stats = new StatsOverlay($('stats'));
+    this.meter = new FrameMeter();
     this.toolbar = new Toolbar(this.actions());
-    this.undo.onChange = () => this.toolbar.setUndo(this.undo.size);
     this.painter = new PointerPainter(this.canvas, {
       toCell: (x, y) => clientToCell(this.canvas, this.rect, x, y),
       onStrokeStart: () => this.strokeStart(),
@@ -98,10 +100,9 @@ class App {
     return {
       togglePlay: () => this.setPlaying(!this.playing),
       step: () => this.guard(() => this.singleStep()),
-      setSpeed: (speed) => {
-        this.speed = speed;
-      },
+      setSpeed: (speed) => this.setSpeed(speed),
       undo: () => this.guard(() => this.undoLast()),
+      redo: () => this.guard(() => this.redoLast()),
       clear: () => this.guard(() => this.replaceWithScene(SCENE.EMPTY)),
       setScene: (scene) => this.guard(() => this.replaceWithScene(scene)),
       brushSmaller: () => this.setBrush(this.brush - 1),
@@ -114,6 +115,7 @@ class App {
       open: () => this.toolbar.openFilePicker(),
       load: (file) => this.guard(() => this.loadFile(file)),
       restart: () => this.guard(() => this.restart({ afterFault: true })),
+      toggleStats: () => this.stats.toggleHidden(),
     };
   }
 
@@ -155,8 +157,9 @@ class App {
     if (threaded) this.threads = engine.workerCount;
     const reason = threaded ? '' : this.support.reason || 'The worker threads failed to start; running single-threaded.';
     this.toolbar.setThreads(threaded ? engine.workerCount : 1, maxThreads(), reason);
-    this.toolbar.setSnapshots(engine.canSnapshot, 'Save, open and undo need a sim built with snapshot support (qs_world_snapshot_*).');
-    this.toolbar.setUndo(this.undo.size);
+    this.toolbar.setSnapshots(engine.canSnapshot, 'Save and open need a sim built with snapshot support (qs_world_snapshot_*).');
+    // A new engine's world has a history of its own.
+    this.shownHistory = null;
     this.stats.reset(engine.workerCount);
     this.shownWorld = null;
   }
@@ -175,6 +178,9 @@ class App {
 
   frame(now) {
     requestAnimationFrame(this.frame);
+    // The main thread's own time for this frame (frame-meter.js).
+    const start = performance.now();
+    let uploaded = 0;
     if (syncCanvasSize(this.canvas)) this.needsDraw = true;
     const engine = this.engine;
     if (engine && !engine.fault) {
@@ -182,13 +188,14 @@ class App {
       engine.tick(this.playing ? this.speed : 0);
       const seq = engine.frameSeq();
       if (seq !== this.lastSeq) {
-        this.renderer.upload(engine.frameView());
-        engine.requestFrame();
-        this.lastSeq = seq;
-        this.needsDraw = true;
+        // Only what changed since the frame the renderer holds (engine-base.js).
+        const upload = engine.uploadFrame(this.renderer, this.lastSeq);
+        uploaded = upload.bytes;
+        this.lastSeq = upload.held;
+        if (upload.bytes > 0) this.needsDraw = true;
       }
-      const items = Array.from({ length: engine.workerCount }, (_, i) => engine.itemsDone(i));
-      this.stats.frame(now, { step: engine.stepCount(), cells: engine.width * engine.height, items });
+      this.stats.frame(now, engine);
+      this.showHistory(engine);
       this.toolbar.pausedHint(!this.playing && engine.queuedPaintCount() > 0);
       if (engine.canSnapshot && this.checkpoints.due(now, engine.stepCount())) this.takeCheckpoint(engine);
     }
@@ -197,6 +204,13 @@ class App {
       this.renderer.draw(this.rect);
       this.needsDraw = false;
     }
+    this.meter.frame(performance.now() - start, uploaded);
+  }
+
+  /** Steps per frame (SPEEDS), or SPEED_MAX: the crew runs ahead of the display. */
+  setSpeed(speed) {
+    this.speed = speed;
+    this.toolbar.setSpeed(speed);
   }
 
   /** Resolves once a pause shows the exact world. */
@@ -207,22 +221,18 @@ class App {
   }
 
   /**
-   * While paused, shows the exact current world (see preview.js): after a
-   * pause, a step command or an edit. Playing needs nothing: frames flow.
+   * While paused, has the sim publish a frame of the exact current world
+   * (`qs_world_render_now`), which the loop uploads: after a pause, a step
+   * command or an edit. Playing needs nothing: frames flow.
    */
   async syncView() {
     const engine = this.engine;
-    if (this.playing || !engine || engine.fault || !engine.canSnapshot) return;
+    if (this.playing || !engine || engine.fault) return;
     try {
       const world = engine.world;
-      const bytes = await engine.exclusive(() => engine.snapshotNow());
-      if (this.playing || this.engine !== engine || engine.world !== world) return;
-      if (this.shownWorld !== world) this.showWorld();
-      this.renderer.upload(frameFromSave(bytes, engine.width, engine.height));
-      // This supersedes the front buffer; ask for a fresh one from the next step.
-      this.lastSeq = engine.frameSeq();
-      engine.requestFrame();
-      this.needsDraw = true;
+      await engine.exclusive(() => {
+        if (!this.playing && this.engine === engine && engine.world === world) engine.renderNow();
+      });
     } catch (error) {
       this.report(error);
     }
@@ -242,21 +252,15 @@ class App {
 
   // ---- painting ----
 
+  /**
+   * A new stroke id: the sim takes the undo checkpoint itself, at the step
+   * boundary where the stroke's first segment is applied, so nothing here
+   * waits for the crew (docs/ABI.md, "Undo and redo").
+   */
   strokeStart() {
     this.currentStroke = ++this.strokeSerial;
-    const engine = this.engine;
-    if (!engine || engine.fault || !engine.canSnapshot) return;
-    const stroke = this.currentStroke;
-    // Taken before this stroke's paint reaches the sim: `exclusive` holds
-    // the steps, and the stroke's segments wait in the page's queue.
-    engine
-      .exclusive(() => engine.snapshotNow())
-      .then((bytes) => {
-        this.undo.push({ bytes, stroke });
-        // As good as any checkpoint, and newer.
-        this.checkpoints.record(bytes);
-      })
-      .catch((error) => this.report(error));
+    // A new edit: worlds undone stay undone.
+    this.worlds.dropRedo();
   }
 
   segment(from, to, erase) {
@@ -299,42 +303,78 @@ class App {
     await this.syncView();
   }
 
-  /** Snapshot for undo (when possible), then `edit()` on the idle world. */
-  async editWorld(edit) {
-    const engine = this.live();
-    await engine.exclusive(() => {
-      if (engine.canSnapshot) this.undo.push({ bytes: engine.snapshotNow(), stroke: ++this.strokeSerial });
-      edit(engine);
-      this.checkpoints.soon();
-    });
-    await this.syncView();
-  }
-
+  /** Clear (SCENE.EMPTY) or another scene: a command queued behind the strokes, recorded by the sim for undo. */
   replaceWithScene(scene) {
     if (scene !== SCENE.EMPTY) {
       this.scene = scene;
     }
     this.toolbar.setScene(this.scene);
-    return this.editWorld((engine) => {
-      // Strokes drawn before the clear belong to the old world.
-      engine.dropAllPaints();
-      engine.loadScene(scene);
+    const engine = this.live();
+    engine.queueScene(scene);
+    this.worlds.dropRedo();
+    this.checkpoints.soon();
+    // Paused: applied (and drawn) now; playing: at the next step boundary.
+    if (!this.playing) engine.drawStrokesNow();
+  }
+
+  /** Undo: the sim's last stroke, clear or scene; once it has none, the world a size change or a file replaced. */
+  undoLast() {
+    const engine = this.live();
+    if (engine.undoDepth() > 0 || engine.commandsWaiting() > 0) return this.queueHistory(engine, () => engine.undo());
+    if (this.worlds.undoSize > 0) return this.restoreWorld('undo');
+    this.toolbar.toast('Nothing to undo.');
+  }
+
+  redoLast() {
+    const engine = this.live();
+    if (engine.redoDepth() > 0 || engine.commandsWaiting() > 0) return this.queueHistory(engine, () => engine.redo());
+    if (this.worlds.redoSize > 0) return this.restoreWorld('redo');
+    this.toolbar.toast('Nothing to redo.');
+  }
+
+  /** Queues an undo or redo; the crew applies it at its next step boundary, or, paused, it applies now. */
+  queueHistory(engine, queue) {
+    queue();
+    this.checkpoints.soon();
+    if (!this.playing) engine.drawStrokesNow();
+  }
+
+  /** Enables Undo and Redo by what the sim's history and the page's world saves hold. */
+  showHistory(engine) {
+    const undo = engine.undoDepth() + this.worlds.undoSize;
+    const redo = engine.redoDepth() + this.worlds.redoSize;
+    if (this.shownHistory?.undo === undo && this.shownHistory?.redo === redo) return;
+    this.shownHistory = { undo, redo };
+    this.toolbar.setHistory(undo, redo);
+  }
+
+  /** Undo or redo across a world replacement: swaps in the save the page kept, keeping the world now for the way back. */
+  restoreWorld(direction) {
+    return this.withBusy(async () => {
+      const engine = this.live();
+      const current = await engine.exclusive(() => engine.snapshotNow());
+      const bytes = direction === 'undo' ? this.worlds.undo(current) : this.worlds.redo(current);
+      if (!bytes) return;
+      await this.swapToSave(engine, bytes);
     });
   }
 
-  async undoLast() {
-    const engine = this.live();
-    if (!engine.canSnapshot) return;
-    const entry = this.undo.pop();
-    if (!entry) {
-      this.toolbar.toast('Nothing to undo.');
-      return;
-    }
-    await engine.exclusive(() => {
-      engine.dropPaintsFrom(entry.stroke);
-      engine.loadNow(entry.bytes);
-      this.checkpoints.soon();
+  /** Replaces the world with a new one loaded from `bytes` (any size); a bad save keeps the world. */
+  async swapToSave(engine, bytes) {
+    const header = parseHeader(bytes);
+    await engine.swapWorld(() => {
+      const handle = engine.createWorld({ width: header.width, height: header.height, seed: header.seed, scene: null });
+      try {
+        engine.loadNow(bytes, handle);
+      } catch (error) {
+        engine.freeWorld(handle);
+        throw error;
+      }
+      engine.dropAllPaints();
+      return handle;
     });
+    this.checkpoints.soon();
+    if (header.width === header.height) this.size = header.width;
     await this.syncView();
   }
 
@@ -346,15 +386,16 @@ class App {
   newWorld({ width, height, seed, scene }) {
     return this.withBusy(async () => {
       const engine = this.live();
+      // The world being replaced is gone from the sim's history: the page keeps its save.
+      const old = engine.canSnapshot ? await engine.exclusive(() => engine.snapshotNow()) : null;
       engine.dropAllPaints();
       await engine.swapWorld(() => engine.createWorld({ width, height, seed, scene }));
+      if (old) this.worlds.record(old);
       this.checkpoints.soon();
       if (width === height) this.size = width;
       this.seed = seed;
       this.scene = scene;
       this.toolbar.setScene(scene);
-      // Undo entries are saves of the old world's size.
-      this.undo.clear();
       await this.syncView();
     });
   }
@@ -387,30 +428,14 @@ class App {
     try {
       const engine = this.live();
       if (!engine.canSnapshot) throw new Error('This build of the sim cannot load saves.');
-      const header = parseHeader(bytes);
-      if (header.width === engine.width && header.height === engine.height) {
-        await this.editWorld((e) => {
-          e.loadNow(bytes);
-          e.dropAllPaints();
-        });
-      } else {
-        await this.withBusy(() =>
-          engine.swapWorld(() => {
-            const handle = engine.createWorld({ width: header.width, height: header.height, seed: header.seed, scene: null });
-            try {
-              engine.loadNow(bytes, handle);
-            } catch (error) {
-              engine.freeWorld(handle);
-              throw error;
-            }
-            engine.dropAllPaints();
-            return handle;
-          }),
-        );
-        this.checkpoints.soon();
-        this.undo.clear();
-        await this.syncView();
-      }
+      parseHeader(bytes);
+      // A new world from the file (any size), so the sim's history starts
+      // afresh; the page keeps the world it replaces for undo.
+      await this.withBusy(async () => {
+        const old = await engine.exclusive(() => engine.snapshotNow());
+        await this.swapToSave(engine, bytes);
+        this.worlds.record(old);
+      });
       return { ok: true, message: '' };
     } catch (error) {
       const message = `${explain(error)} The current world is kept.`;

@@ -1,6 +1,8 @@
 // Canvas2D fallback for browsers without WebGL2. Here the palette indices
 // must become RGBA ImageData in JS (the one copy the page allows itself, and
-// only in this fallback); the world is then scaled with smoothing off.
+// only in this fallback); the world is then scaled with smoothing off. Like
+// the WebGL2 renderer, it converts and puts only the rectangle that changed
+// (putImageData's dirty rectangle), and all of it after a new world.
 
 import { CELL } from './pkg/abi.js';
 import { BACKGROUND_RGB } from './config.js';
@@ -20,6 +22,9 @@ export class CanvasRenderer {
     this.context = context;
     this.width = 0;
     this.height = 0;
+    this.wholeNeeded = true;
+    /** Uploads so far and the RGBA bytes they put (the test hook and the stats read these). */
+    this.uploads = { frames: 0, bytes: 0, lastBytes: 0 };
   }
 
   setWorld(width, height, palette) {
@@ -36,12 +41,30 @@ export class CanvasRenderer {
     this.offscreen.width = width;
     this.offscreen.height = height;
     this.offscreenContext = this.offscreen.getContext('2d');
+    this.wholeNeeded = true;
   }
 
-  upload(cells) {
-    const { pixels, lookup } = this;
-    for (let i = 0; i < pixels.length; i++) pixels[i] = lookup[cells[i]];
-    this.offscreenContext.putImageData(this.image, 0, 0);
+  /** As WebGLRenderer.upload: the `changed` rectangle of `cells`, or all of it when null; returns the bytes put. */
+  upload(cells, changed = null) {
+    if (!this.width) return 0;
+    const { pixels, lookup, width } = this;
+    const rect = changed === null || this.wholeNeeded ? { x0: 0, y0: 0, x1: width, y1: this.height } : changed;
+    let bytes = 0;
+    if (rect.x1 > rect.x0 && rect.y1 > rect.y0) {
+      for (let y = rect.y0; y < rect.y1; y++) {
+        const row = y * width;
+        for (let i = row + rect.x0; i < row + rect.x1; i++) pixels[i] = lookup[cells[i]];
+      }
+      const w = rect.x1 - rect.x0;
+      const h = rect.y1 - rect.y0;
+      this.offscreenContext.putImageData(this.image, 0, 0, rect.x0, rect.y0, w, h);
+      bytes = w * h * BYTES_PER_COLOUR;
+    }
+    this.wholeNeeded = false;
+    this.uploads.frames++;
+    this.uploads.bytes += bytes;
+    this.uploads.lastBytes = bytes;
+    return bytes;
   }
 
   draw(rect) {

@@ -2,6 +2,13 @@
 // R8UI texture straight from a view of wasm memory (no JS copy), the palette
 // into a CELL.PALETTE_LEN×1 RGBA8 texture, and the fragment shader looks
 // colours up with texelFetch: exact, nearest-neighbour cells at any scale.
+//
+// Note 1: only the rectangle the sim says changed is uploaded
+// (texSubImage2D of a sub-rectangle of the frame, with UNPACK_ROW_LENGTH set
+// to the frame's width and the source offset at the rectangle's first
+// cell), so a settled world uploads nothing. The whole frame goes up when
+// the caller passes no rectangle, and after anything that loses the
+// texture's contents (a new world or size, a restored context).
 
 import { CELL } from './pkg/abi.js';
 import { BACKGROUND_RGB } from './config.js';
@@ -9,6 +16,8 @@ import { BACKGROUND_RGB } from './config.js';
 const RGB_MAX = 255;
 const FULL_SCREEN_TRIANGLE_VERTICES = 3;
 const BYTES_PER_COLOUR = CELL.PALETTE_ENTRY_BYTES;
+/** GL's own UNPACK_ROW_LENGTH: rows as wide as the upload (what the palette upload needs). */
+const ROW_LENGTH_OF_UPLOAD = 0;
 
 const VERTEX_SHADER = `#version 300 es
 void main() {
@@ -81,6 +90,8 @@ export class WebGLRenderer {
     this.canvas = canvas;
     this.gl = gl;
     this.onRestored = () => {};
+    /** Uploads so far and the bytes they sent (the test hook and the stats read these). */
+    this.uploads = { frames: 0, bytes: 0, lastBytes: 0 };
     this.setUp();
     canvas.addEventListener('webglcontextlost', (event) => {
       // Without preventDefault the browser never restores the context.
@@ -103,6 +114,8 @@ export class WebGLRenderer {
     this.vertexArray = gl.createVertexArray();
     this.width = 0;
     this.height = 0;
+    /** The texture holds nothing yet: the next upload is whole (Note 1). */
+    this.wholeNeeded = true;
     // Some browsers refuse views of shared memory in WebGL; then (only then) copy.
     this.copyShared = false;
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
@@ -115,25 +128,52 @@ export class WebGLRenderer {
     gl.deleteTexture(this.cells);
     this.cells = nearestTexture(gl);
     gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R8UI, width, height);
+    this.wholeNeeded = true;
     gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, palette.length / BYTES_PER_COLOUR, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, palette);
   }
 
-  /** Uploads the front frame; `cells` is a view of wasm memory. */
-  upload(cells) {
+  /**
+   * Uploads the front frame; `cells` is a view of wasm memory (the whole
+   * frame), `changed` the `{ x0, y0, x1, y1 }` that differs from the frame
+   * the texture holds, or null for all of it. Returns the bytes sent.
+   */
+  upload(cells, changed = null) {
+    if (!this.width) return 0;
+    const rect = changed === null || this.wholeNeeded ? { x0: 0, y0: 0, x1: this.width, y1: this.height } : changed;
+    const width = rect.x1 - rect.x0;
+    const height = rect.y1 - rect.y0;
+    const bytes = width > 0 && height > 0 ? width * height : 0;
+    if (bytes > 0) this.uploadRect(cells, rect.x0, rect.y0, width, height);
+    this.wholeNeeded = false;
+    this.uploads.frames++;
+    this.uploads.bytes += bytes;
+    this.uploads.lastBytes = bytes;
+    return bytes;
+  }
+
+  /** texSubImage2D of the `width`×`height` cells at (x, y) of the frame (Note 1). */
+  uploadRect(cells, x, y, width, height) {
     const gl = this.gl;
-    if (!this.width) return;
     gl.bindTexture(gl.TEXTURE_2D, this.cells);
-    if (!this.copyShared) {
-      try {
-        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells);
-        return;
-      } catch (error) {
-        if (!(error instanceof TypeError)) throw error;
-        this.copyShared = true;
+    const offset = y * this.width + x;
+    // The rectangle's last row ends here, not at the frame's width.
+    const span = (height - 1) * this.width + width;
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, this.width);
+    try {
+      if (!this.copyShared) {
+        try {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, width, height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells, offset);
+          return;
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+          this.copyShared = true;
+        }
       }
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, width, height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells.slice(offset, offset + span));
+    } finally {
+      gl.pixelStorei(gl.UNPACK_ROW_LENGTH, ROW_LENGTH_OF_UPLOAD);
     }
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.UNSIGNED_BYTE, cells.slice());
   }
 
   /** Draws the world into `rect` (canvas pixels, top-left origin). */

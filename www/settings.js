@@ -5,11 +5,14 @@
 //   ?size=N      a square world of N cells (default: fits the viewport)
 //   ?scene=0..3  empty, active, mixed, settled
 //   ?seed=N      the world's seed (default: random)
-//   ?speed=1..4  steps per frame
+//   ?speed=1..4  steps per frame; ?speed=max: as fast as the workers go
 //   ?renderer=canvas   skip WebGL2 and use the Canvas2D fallback
+//
+// The stats overlay's state (hidden, details shown) is remembered across
+// visits in localStorage.
 
 import { LIMITS } from './pkg/abi.js';
-import { DEFAULT_SCENE, DEFAULT_SPEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEEDS, WORLD_PRESETS } from './config.js';
+import { DEFAULT_SCENE, DEFAULT_SPEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEED_MAX, SPEEDS, WORLD_PRESETS } from './config.js';
 
 /** Most threads the default picks; more can be chosen up to the core count. */
 const DEFAULT_THREADS_CAP = 8;
@@ -27,6 +30,13 @@ function defaultWorldSize(stage) {
   return fitting.length ? fitting[fitting.length - 1] : MIN_WORLD;
 }
 
+/** A speed from the picker or the URL: one of SPEEDS, or SPEED_MAX; `fallback` for anything else. */
+export function parseSpeed(text, fallback = DEFAULT_SPEED) {
+  if (text === SPEED_MAX) return SPEED_MAX;
+  const value = Number(text);
+  return SPEEDS.includes(value) ? value : fallback;
+}
+
 export function initialSettings(stage) {
   const params = new URLSearchParams(location.search);
   const int = (name, fallback, min, max) => {
@@ -40,7 +50,35 @@ export function initialSettings(stage) {
     size: int('size', defaultWorldSize(stage), 1, LIMITS.MAX_WORLD_SIZE),
     scene: int('scene', DEFAULT_SCENE, SCENES[0].id, SCENES[SCENES.length - 1].id),
     seed: int('seed', Math.floor(Math.random() * SEED_RANGE), 0, SEED_RANGE - 1),
-    speed: int('speed', DEFAULT_SPEED, SPEEDS[0], SPEEDS[SPEEDS.length - 1]),
+    speed: parseSpeed(params.get('speed')),
     renderer: params.get('renderer'),
   };
+}
+
+/** localStorage key of the stats overlay's state. */
+const OVERLAY_KEY = 'quicksand.stats';
+/** A first visit: the small overlay, shown. */
+const OVERLAY_DEFAULTS = Object.freeze({ hidden: false, details: false });
+
+/** The stats overlay's remembered `{ hidden, details }`, or the defaults. */
+export function loadOverlaySettings() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(OVERLAY_KEY) ?? 'null');
+    return {
+      hidden: typeof stored?.hidden === 'boolean' ? stored.hidden : OVERLAY_DEFAULTS.hidden,
+      details: typeof stored?.details === 'boolean' ? stored.details : OVERLAY_DEFAULTS.details,
+    };
+  } catch {
+    // Storage disabled or a value another version wrote: the defaults.
+    return { ...OVERLAY_DEFAULTS };
+  }
+}
+
+/** Remembers the stats overlay's `{ hidden, details }` (best effort). */
+export function saveOverlaySettings({ hidden, details }) {
+  try {
+    localStorage.setItem(OVERLAY_KEY, JSON.stringify({ hidden, details }));
+  } catch {
+    // Storage may be full or disabled; the choice then lasts this visit.
+  }
 }

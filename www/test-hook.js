@@ -5,6 +5,11 @@
 
 import { cellToClient, worldClientRect } from './view.js';
 
+/** measurePlay's stroke: a zigzag over the middle of the world, this far in from each side. */
+const STROKE_INSET = 0.2;
+const STROKE_CELLS_PER_FRAME = 24;
+const STROKE_ROW_STEP = 8;
+
 export function installTestHook(app) {
   const live = () => app.live();
   const threaded = () => {
@@ -36,6 +41,100 @@ export function installTestHook(app) {
     get playing() {
       return app.playing;
     },
+    /** Steps per frame, or 'max' (settings.js). */
+    get speed() {
+      return app.speed;
+    },
+    /** As the speed picker does: 1..4 or 'max'. */
+    setSpeed(speed) {
+      app.setSpeed(speed);
+    },
+    /** How the main thread waits for steps: 'waitAsync' (asleep until a worker notifies) or 'poll'. */
+    get waitStrategy() {
+      return app.engine?.waitStrategy ?? null;
+    },
+    /** Steps requested or running (0 for the single-threaded engine). */
+    pendingSteps() {
+      return live().pending();
+    },
+    /**
+     * The crew alone: pauses, then runs exactly `steps` steps without
+     * drawing and resolves with `{ steps, ms }`, timed in the page.
+     */
+    async runSteps(steps) {
+      await app.setPlaying(false);
+      const engine = live();
+      const start = performance.now();
+      await engine.step(steps);
+      return { steps, ms: performance.now() - start };
+    },
+    /** The main thread's cost per frame since the last call with `reset` (frame-meter.js). */
+    frameStats({ reset = false } = {}) {
+      const summary = app.meter.summary();
+      if (reset) app.meter.reset();
+      return summary;
+    },
+    /**
+     * The renderer's uploads so far: `{ frames, bytes, lastBytes }` (frames
+     * it was handed, bytes it sent: only each frame's changed rectangle).
+     */
+    uploads() {
+      return { ...app.renderer.uploads };
+    },
+    /**
+     * The crew's step timing since its last reset, `{ steps, stepMs,
+     * serialMs }` (sums that only grow), where the engine reports it, else null.
+     */
+    stepTimes() {
+      const engine = live();
+      return typeof engine.timing === 'function' ? engine.timing() : null;
+    },
+    /**
+     * For the bench: plays from the current world, skips `warmup` steps,
+     * then times the next `steps` steps (or as many as run in `maxMs`),
+     * reading the step count once per displayed frame. With `paint`, a
+     * stroke through the page's own painting path gets a segment every
+     * frame meanwhile. Resolves with `{ steps, ms, frames }`: `frames` is
+     * frameStats over the timed window.
+     */
+    measurePlay({ warmup, steps, paint = false, maxMs = Infinity, timeoutMs = 60_000 }) {
+      const engine = live();
+      const first = engine.stepCount();
+      const { width, height } = engine;
+      const left = Math.round(width * STROKE_INSET);
+      const span = Math.max(1, Math.round(width * (1 - 2 * STROKE_INSET)));
+      const top = Math.round(height * STROKE_INSET);
+      const rows = Math.max(1, Math.round(height * (1 - 2 * STROKE_INSET)));
+      let along = 0;
+      const point = (i) => {
+        const lap = Math.floor(i / span);
+        const x = lap % 2 === 0 ? i % span : span - 1 - (i % span);
+        return { x: left + x, y: top + ((lap * STROKE_ROW_STEP) % rows) };
+      };
+      if (paint) app.strokeStart();
+      app.setPlaying(true);
+      return new Promise((resolve, reject) => {
+        const deadline = performance.now() + timeoutMs;
+        let start = null;
+        const frame = (now) => {
+          if (engine.fault) return reject(engine.fault);
+          if (performance.now() > deadline) return reject(new Error(`measurePlay: ${steps} steps did not run within ${timeoutMs} ms`));
+          const done = engine.stepCount() - first;
+          if (start === null && done >= warmup) {
+            start = { now, done };
+            app.meter.reset();
+          } else if (start !== null && (done - start.done >= steps || now - start.now >= maxMs)) {
+            return resolve({ steps: done - start.done, ms: now - start.now, frames: app.meter.summary() });
+          }
+          if (paint) {
+            app.segment(point(along), point(along + STROKE_CELLS_PER_FRAME), false);
+            along += STROKE_CELLS_PER_FRAME;
+          }
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+    },
     /** The fault message shown to the player, or null. */
     get fault() {
       return app.engine?.fault?.message ?? null;
@@ -59,9 +158,22 @@ export function installTestHook(app) {
     play() {
       app.setPlaying(true);
     },
-    /** Queues a stroke for the next step; 0 or a negative code. */
+    /** Queues a stroke: for the next step, or, while paused, shown (and applied) at the next frame. 0 or a negative code. */
     paint(x0, y0, x1, y1, radius, material) {
       return live().paint(x0, y0, x1, y1, radius, material, ++app.strokeSerial);
+    },
+    /** Undo as the Z key does: the sim's last stroke, clear or scene (applied at the next step boundary, or now while paused). */
+    undo() {
+      return app.undoLast();
+    },
+    /** Redo as Ctrl+Shift+Z does. */
+    redo() {
+      return app.redoLast();
+    },
+    /** `{ undo, redo, waiting }`: entries the sim can undo and redo, and strokes and commands not yet applied. */
+    history() {
+      const engine = live();
+      return { undo: engine.undoDepth(), redo: engine.redoDepth(), waiting: engine.commandsWaiting() };
     },
     /** Pauses, runs exactly `steps` steps (queued strokes go into the first) and resolves with the step count. */
     async stepAndWait(steps) {

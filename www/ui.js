@@ -2,7 +2,8 @@
 // shortcuts. It only shows state and forwards intents to `actions`; main.js
 // decides what they do.
 
-import { BRUSH_MAX, BRUSH_MIN, SCENES, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
+import { BRUSH_MAX, BRUSH_MIN, SCENES, SPEED_MAX, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
+import { parseSpeed } from './settings.js';
 import { ERASER, MATERIALS, SHADES } from './materials.js';
 
 /** Keys (KeyboardEvent.code) and the action each triggers; the buttons show them too. */
@@ -15,7 +16,20 @@ const SHORTCUTS = [
   { code: 'BracketRight', action: 'brushLarger' },
   { code: 'KeyS', action: 'save' },
   { code: 'KeyO', action: 'open' },
+  { code: 'KeyI', action: 'toggleStats' },
 ];
+
+/**
+ * Undo and redo with Ctrl (Cmd on a Mac) as well: Ctrl/Cmd+Z undoes,
+ * Ctrl/Cmd+Shift+Z and Ctrl+Y redo. Plain Z (in SHORTCUTS) undoes too.
+ */
+function historyShortcut(event) {
+  const command = event.ctrlKey || event.metaKey;
+  if (!command || event.altKey) return null;
+  if (event.code === 'KeyZ') return event.shiftKey ? 'redo' : 'undo';
+  if (event.code === 'KeyY' && event.ctrlKey && !event.shiftKey) return 'redo';
+  return null;
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,6 +48,7 @@ export class Toolbar {
       step: $('step'),
       speed: $('speed'),
       undo: $('undo'),
+      redo: $('redo'),
       clear: $('clear'),
       scene: $('scene'),
       brush: $('brush'),
@@ -52,6 +67,7 @@ export class Toolbar {
       toast: $('toast'),
       pausedHint: $('paused-hint'),
       engineLine: $('engine-line'),
+      statsToggle: $('stats-toggle'),
     };
     this.toastTimer = 0;
     this.materialButtons = new Map();
@@ -61,7 +77,7 @@ export class Toolbar {
 
   build() {
     const e = this.elements;
-    e.speed.append(...SPEEDS.map((s) => option(s, `${s}×`)));
+    e.speed.append(...SPEEDS.map((s) => option(s, `${s}×`)), option(SPEED_MAX, 'Max'));
     e.scene.append(...SCENES.map((s) => option(s.id, s.name)));
     e.size.append(...WORLD_PRESETS.map((p) => option(p, `${p}²`)));
     e.brush.min = String(BRUSH_MIN);
@@ -77,20 +93,22 @@ export class Toolbar {
         if (event.detail > 0) element.blur();
         fn();
       });
-    const change = (element, fn) =>
+    const change = (element, fn, parse = Number) =>
       element.addEventListener('change', () => {
         // A focused select would take the next letter key as a search.
         element.blur();
-        fn(Number(element.value));
+        fn(parse(element.value));
       });
     click(e.play, () => a.togglePlay());
     click(e.step, () => a.step());
     click(e.undo, () => a.undo());
+    click(e.redo, () => a.redo());
     click(e.clear, () => a.clear());
     click(e.save, () => a.save());
     click(e.open, () => a.open());
     click(e.restart, () => a.restart());
-    change(e.speed, (v) => a.setSpeed(v));
+    click(e.statsToggle, () => a.toggleStats());
+    change(e.speed, (v) => a.setSpeed(v), parseSpeed);
     change(e.scene, (v) => a.setScene(v));
     change(e.size, (v) => a.setSize(v));
     change(e.threads, (v) => a.setThreads(v));
@@ -108,6 +126,13 @@ export class Toolbar {
     if (target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type !== 'range')) return;
     // A button reached with Tab keeps its own Space/Enter.
     if (target instanceof HTMLButtonElement && (event.code === 'Space' || event.code === 'Enter')) return;
+    const history = historyShortcut(event);
+    if (history) {
+      // Also keeps the browser's own Ctrl+Y (history) and Cmd+Shift+Z away.
+      event.preventDefault();
+      this.actions[history]();
+      return;
+    }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const material = MATERIALS.find((m) => m.code === event.code && Boolean(m.shift) === event.shiftKey);
     if (material) {
@@ -210,13 +235,16 @@ export class Toolbar {
       element.disabled = !available;
       element.title = available ? element.dataset.title : reason;
     }
-    this.snapshotsReason = available ? '' : reason;
   }
 
-  setUndo(count) {
-    const undo = this.elements.undo;
-    undo.disabled = Boolean(this.snapshotsReason) || count === 0;
-    undo.title = this.snapshotsReason || (count ? `Undo (Z): ${count} step${count === 1 ? '' : 's'} back available` : 'Nothing to undo (Z)');
+  /** Enables Undo and Redo by how many entries each way there are. */
+  setHistory(undoCount, redoCount) {
+    const { undo, redo } = this.elements;
+    const steps = (count) => `${count} step${count === 1 ? '' : 's'}`;
+    undo.disabled = undoCount === 0;
+    undo.title = undoCount ? `Undo (Z, Ctrl+Z): ${steps(undoCount)} back available` : 'Nothing to undo (Z)';
+    redo.disabled = redoCount === 0;
+    redo.title = redoCount ? `Redo (Ctrl+Shift+Z, Ctrl+Y): ${steps(redoCount)} forward available` : 'Nothing to redo (Ctrl+Shift+Z)';
   }
 
   /** Disables everything that restarts or replaces the engine while that runs. */

@@ -1,32 +1,47 @@
-// The last few world states before an edit, as save bytes copied out of
-// wasm memory, so they survive engine restarts and memory growth.
+// The page's part of undo: the worlds a size change or an opened file
+// replaced, as saves. Strokes, clears and scenes are undone by the sim
+// itself (`engine.undo()`, docs/ABI.md "Undo and redo"); a replaced world
+// is gone from wasm memory, so only a save can bring it back.
 
-export class UndoStack {
+export class WorldHistory {
+  /** Keeps at most `depth` saves each way (a save is 2 bytes a cell). */
   constructor(depth) {
     this.depth = depth;
-    this.entries = [];
-    this.onChange = () => {};
+    this.undone = [];
+    this.redone = [];
   }
 
-  /** `entry`: `{ bytes, stroke }`; strokes queued from `stroke` on are dropped on undo. */
-  push(entry) {
-    this.entries.push(entry);
-    if (this.entries.length > this.depth) this.entries.shift();
-    this.onChange();
+  /** The world `bytes` was just replaced by a new one: undo brings it back. */
+  record(bytes) {
+    this.undone.push(bytes);
+    if (this.undone.length > this.depth) this.undone.shift();
+    this.redone = [];
   }
 
-  pop() {
-    const entry = this.entries.pop() ?? null;
-    this.onChange();
-    return entry;
+  /** Takes the newest replaced world for undo; `current` (the world now) becomes the redo. */
+  undo(current) {
+    const bytes = this.undone.pop() ?? null;
+    if (bytes) this.redone.push(current);
+    return bytes;
   }
 
-  clear() {
-    this.entries = [];
-    this.onChange();
+  /** Takes the world the last undo replaced; `current` becomes undoable again. */
+  redo(current) {
+    const bytes = this.redone.pop() ?? null;
+    if (bytes) this.undone.push(current);
+    return bytes;
   }
 
-  get size() {
-    return this.entries.length;
+  /** A new edit: what was undone stays undone. */
+  dropRedo() {
+    this.redone = [];
+  }
+
+  get undoSize() {
+    return this.undone.length;
+  }
+
+  get redoSize() {
+    return this.redone.length;
   }
 }

@@ -1,7 +1,8 @@
 // The game page served cross-origin isolated: threads, painting with the
-// real mouse, pause, save/load through the UI, undo, a worker fault, a real
+// real mouse, pause, save/load through the UI, a worker fault, a real
 // stack overflow in a worker, and a thread-count change. Every test saves a
-// screenshot into test-artifacts/ and fails on any console error.
+// screenshot into test-artifacts/ and fails on any console error. Undo and
+// redo have their own file (history.test.js).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,41 +165,6 @@ test('save then load gives the same state hash (hook and UI file round trip)', o
     assert.equal(resized.result.ok, true, resized.result.message);
     assert.deepEqual(resized.world, { width: SIZE, height: SIZE });
     assert.equal(resized.hash, hashAtSave);
-  });
-});
-
-test('undo (Z) restores the world from before the last strokes', options, async (t) => {
-  await game(t, { scene: MIXED_SCENE }, async (page) => {
-    const start = await page.evaluate(async () => {
-      await window.quicksand.stepAndWait(10);
-      return window.quicksand.hash();
-    });
-    await mouseStroke(page, [20, 20], [200, 200]);
-    await page.evaluate(() => window.quicksand.stepAndWait(5));
-    const afterFirst = await page.evaluate(() => window.quicksand.hash());
-    await mouseStroke(page, [200, 20], [20, 200]);
-    await page.evaluate(() => window.quicksand.stepAndWait(5));
-    assert.notEqual(afterFirst, start);
-    await page.keyboard.press('z');
-    await eventually(async () => (await page.evaluate(() => window.quicksand.hash())) === afterFirst, { message: 'the first undo' });
-    await page.keyboard.press('z');
-    await eventually(async () => (await page.evaluate(() => window.quicksand.hash())) === start, { message: 'the second undo' });
-    // A stroke still waiting (paused, not stepped yet) is dropped by undo too.
-    const saved = await page.evaluate(async () => {
-      window.__saved = await window.quicksand.save();
-      return window.quicksand.hash();
-    });
-    assert.equal(saved, start);
-    await mouseStroke(page, [10, 100], [240, 100]);
-    await page.keyboard.press('z');
-    await eventually(() => page.evaluate(() => document.getElementById('undo').disabled), { message: 'the undo stack to empty' });
-    const withUndo = await page.evaluate(() => window.quicksand.stepAndWait(1).then(() => window.quicksand.hash()));
-    const without = await page.evaluate(async () => {
-      await window.quicksand.load(window.__saved);
-      await window.quicksand.stepAndWait(1);
-      return window.quicksand.hash();
-    });
-    assert.equal(withUndo, without, 'the undone stroke never reached the world');
   });
 });
 

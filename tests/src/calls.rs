@@ -81,6 +81,7 @@ impl SingleThreaded {
             wasmtime::bail!("qs_wait32 called in the single-threaded build")
         })?;
         linker.func_wrap("env", "qs_notify", |_: i32, _: i32| -> i32 { 0 })?;
+        linker.func_wrap("env", "qs_now_ms", crate::host::now_ms)?;
         let instance = crate::wt(linker.instantiate(&mut store, &module)).context("instantiating sim-st.wasm")?;
         Ok(SingleThreaded { store, instance, memory })
     }

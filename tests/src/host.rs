@@ -1,12 +1,32 @@
-//! The two host imports, backed by wasmtime's shared-memory futex.
+//! The host imports: wait and notify backed by wasmtime's shared-memory
+//! futex, and the clock.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use wasmtime::{Linker, SharedMemory, WaitResult};
 
-/// A linker with `env.qs_wait32` and `env.qs_notify` defined; the caller
-/// adds `env.memory` with its store.
+/// `env.qs_now_ms` calls so far, in this process: tests check that the
+/// module really reads the host's clock.
+static NOW_MS_CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// How often any instance in this process called `env.qs_now_ms`.
+pub fn now_ms_calls() -> u64 {
+    NOW_MS_CALLS.load(Ordering::SeqCst)
+}
+
+/// `env.qs_now_ms`: milliseconds since this process first asked, from the
+/// monotonic `Instant` (what `performance.now()` is in a browser).
+pub fn now_ms() -> f64 {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    NOW_MS_CALLS.fetch_add(1, Ordering::Relaxed);
+    ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+}
+
+/// A linker with `env.qs_wait32`, `env.qs_notify` and `env.qs_now_ms`
+/// defined; the caller adds `env.memory` with its store.
 pub fn linker(engine: &wasmtime::Engine, memory: &SharedMemory) -> Result<Linker<()>> {
     let mut linker = Linker::new(engine);
     let waiter = memory.clone();
@@ -29,5 +49,6 @@ pub fn linker(engine: &wasmtime::Engine, memory: &SharedMemory) -> Result<Linker
         let woken = notifier.atomic_notify(addr as u32 as u64, count)?;
         Ok(i32::try_from(woken).unwrap_or(i32::MAX))
     })?;
+    linker.func_wrap("env", "qs_now_ms", now_ms)?;
     Ok(linker)
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use quicksand_sim::crew::Crew;
+use quicksand_sim::runtime::clock::Clock;
 use quicksand_sim::runtime::futex::{Futex, WaitOutcome};
 use quicksand_sim::sand::{Scene, World};
 
@@ -53,6 +54,21 @@ impl Futex for NativeFutex {
             libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, count)
         };
         woken.max(0) as u32
+    }
+
+    /// `sched_yield`: a spinning waiter gives its core to a runnable thread,
+    /// which on an oversubscribed machine may be the party it waits for.
+    fn relax(&self) {
+        // SAFETY: sched_yield takes no arguments and cannot fail in a way
+        // that matters here (it always returns 0 on Linux).
+        unsafe { libc::sched_yield() };
+    }
+}
+
+/// The native engine's clock: the same `Instant` the wasmtime host uses.
+impl Clock for NativeFutex {
+    fn now_ms(&self) -> f64 {
+        crate::host::now_ms()
     }
 }
 
@@ -112,6 +128,11 @@ impl NativeWorld {
 
     pub fn hash(&self) -> u64 {
         self.world().hash()
+    }
+
+    /// What the crew's steps cost since its last reset (every `run` resets).
+    pub fn step_times(&self) -> quicksand_sim::runtime::step_timing::StepTimes {
+        self.crew.step_times()
     }
 
     /// Bytes of the world's region.

@@ -126,6 +126,17 @@ impl WasmSim {
         self.main.call("qs_world_snapshot_load", (self.world, bytes.len() as i32))
     }
 
+    /// What the last `run`'s steps cost, from the crew's own clock readings:
+    /// `(qs_crew_timed_steps, qs_crew_step_ms, qs_crew_serial_ms)`.
+    pub fn step_times(&mut self) -> Result<(f64, f64, f64)> {
+        let mut read = |name: &str| -> Result<f64> {
+            let value: f64 = self.main.call(name, self.crew)?;
+            ensure!(value >= 0.0, "{name} failed with {value}");
+            Ok(value)
+        };
+        Ok((read("qs_crew_timed_steps")?, read("qs_crew_step_ms")?, read("qs_crew_serial_ms")?))
+    }
+
     /// Chunk updates worker `worker` did in the last `run`.
     pub fn items_done(&mut self, worker: u32) -> Result<i32> {
         check("qs_crew_items_done", self.main.call("qs_crew_items_done", (self.crew, worker as i32))?)

@@ -44,6 +44,7 @@ const CASES: &[(&str, Outcome, &[&str])] = &[
     ("stack_pointer_i64", Outcome::ViolatesAbi, &["export-wrong-type"]),
     ("non_numeric", Outcome::ViolatesAbi, &["import-wrong-type", "non-numeric-signature"]),
     ("extra_import", Outcome::ViolatesAbi, &["unknown-import"]),
+    ("now_ms_wrong_type", Outcome::ViolatesAbi, &["import-wrong-type"]),
 ];
 
 fn blessing() -> bool {
@@ -155,6 +156,7 @@ golden_tests!(
     stack_pointer_i64,
     non_numeric,
     extra_import,
+    now_ms_wrong_type,
 );
 
 #[test]

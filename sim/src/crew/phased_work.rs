@@ -25,6 +25,103 @@ pub trait PhasedWork: Sync {
     /// phases must be separated by a barrier.
     unsafe fn update_phase_item(&self, phase: u32, item: u32);
 
+    /// Exclusive, after the last phase: starts this step's frame pass and
+    /// returns its item count, 0 for no pass (no frame wanted, or nothing to
+    /// draw in parallel). The default has no frames.
+    fn begin_frame(&self) -> u32 {
+        0
+    }
+
+    /// Draws one item of the frame pass that `begin_frame` started.
+    ///
+    /// # Safety
+    /// Between `begin_frame` and `end_step`, after the last phase finished
+    /// (a barrier in between); callers may run concurrently only for
+    /// distinct items, each item at most once. It must not change what the
+    /// phases compute: a frame pass only reads the work's state.
+    unsafe fn render_frame_item(&self, _item: u32) {}
+
     /// Exclusive: runs on one thread while every other party waits.
     fn end_step(&self);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crew::Crew;
+    use crate::runtime::futex::tests::SpinFutex;
+    use core::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::vec::Vec;
+
+    /// Work whose even steps draw a frame of `FRAME_ITEMS` items.
+    struct Frames {
+        step: AtomicU32,
+        /// Set while an exclusive part runs: frame items must never see it.
+        exclusive: AtomicU32,
+        drawn: Mutex<Vec<(u32, u32)>>,
+        /// Frame items counted by `end_step`, per step.
+        seen_at_end: Mutex<Vec<usize>>,
+    }
+
+    const FRAME_ITEMS: u32 = 9;
+
+    impl PhasedWork for Frames {
+        fn begin_step(&self) {}
+        fn phase_len(&self, phase: u32) -> u32 {
+            phase + 1
+        }
+        unsafe fn update_phase_item(&self, _phase: u32, _item: u32) {}
+        fn begin_frame(&self) -> u32 {
+            if self.step.load(Ordering::SeqCst).is_multiple_of(2) {
+                FRAME_ITEMS
+            } else {
+                0
+            }
+        }
+        unsafe fn render_frame_item(&self, item: u32) {
+            assert_eq!(self.exclusive.load(Ordering::SeqCst), 0, "a frame item ran inside an exclusive part");
+            self.drawn.lock().unwrap().push((self.step.load(Ordering::SeqCst), item));
+        }
+        fn end_step(&self) {
+            self.exclusive.store(1, Ordering::SeqCst);
+            let step = self.step.load(Ordering::SeqCst);
+            let drawn = self.drawn.lock().unwrap().iter().filter(|(s, _)| *s == step).count();
+            self.seen_at_end.lock().unwrap().push(drawn);
+            self.step.fetch_add(1, Ordering::SeqCst);
+            self.exclusive.store(0, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn frame_items_run_once_each_on_the_workers_before_the_step_ends() {
+        const STEPS: u32 = 6;
+        for workers in [1u32, 2, 3, 5] {
+            let crew = Arc::new(Crew::new());
+            crew.reset(workers).unwrap();
+            let work = Arc::new(Frames {
+                step: AtomicU32::new(0),
+                exclusive: AtomicU32::new(0),
+                drawn: Mutex::new(Vec::new()),
+                seen_at_end: Mutex::new(Vec::new()),
+            });
+            let handles: Vec<_> = (0..workers)
+                .map(|worker| {
+                    let (crew, work) = (crew.clone(), work.clone());
+                    std::thread::spawn(move || crew.run_steps(&*work, &SpinFutex, worker, STEPS, 5_000))
+                })
+                .collect();
+            for handle in handles {
+                handle.join().unwrap().unwrap();
+            }
+            let mut drawn = work.drawn.lock().unwrap().clone();
+            drawn.sort_unstable();
+            let expected: Vec<_> =
+                (0..STEPS).filter(|s| s % 2 == 0).flat_map(|s| (0..FRAME_ITEMS).map(move |i| (s, i))).collect();
+            assert_eq!(drawn, expected, "{workers} workers: each frame item once, only in frame steps");
+            let at_end = work.seen_at_end.lock().unwrap().clone();
+            let want: Vec<usize> = (0..STEPS).map(|s| if s % 2 == 0 { FRAME_ITEMS as usize } else { 0 }).collect();
+            assert_eq!(at_end, want, "{workers} workers: every frame item finished before end_step");
+        }
+    }
 }

@@ -7,8 +7,10 @@ use core::sync::atomic::AtomicUsize;
 use super::home_blocks::HomeBlocks;
 use super::phased_work::{PhasedWork, PHASES};
 use crate::runtime::barrier::Barrier;
+use crate::runtime::clock::Clock;
 use crate::runtime::error::RuntimeError;
 use crate::runtime::futex::{Futex, ALL_WAITERS, FOREVER};
+use crate::runtime::step_timing::{StepTimes, StepTiming};
 use crate::runtime::thread_slot;
 
 /// Most workers one crew can have.
@@ -27,6 +29,10 @@ enum Plan {
 pub struct Crew {
     barrier: Barrier,
     phase_items: [HomeBlocks; PHASES as usize],
+    /// The items of a step's frame pass, and how many there are (0: no
+    /// pass); set by the leader of the last phase's barrier.
+    frame_items: HomeBlocks,
+    frame_len: AtomicU32,
     /// Steps asked for and not started. Requests add, the leader takes one
     /// per step, a cancel takes all: each a single atomic operation on this
     /// one word, so no interleaving can make the count wrap.
@@ -55,6 +61,8 @@ pub struct Crew {
     items_done: [AtomicU32; MAX_CREW_WORKERS],
     /// Workers inside `run_steps` or `serve` right now.
     inside: AtomicU32,
+    /// What steps cost: wall and serial (leader action) milliseconds.
+    timing: StepTiming,
 }
 
 /// Counts a worker as inside the crew until dropped.
@@ -72,6 +80,8 @@ impl Crew {
         Crew {
             barrier: Barrier::new(),
             phase_items: [const { HomeBlocks::new() }; PHASES as usize],
+            frame_items: HomeBlocks::new(),
+            frame_len: AtomicU32::new(0),
             unstarted: AtomicU32::new(0),
             running: AtomicU32::new(0),
             wake: AtomicU32::new(0),
@@ -83,6 +93,7 @@ impl Crew {
             watched_stacks: [const { AtomicUsize::new(0) }; MAX_CREW_WORKERS],
             items_done: [const { AtomicU32::new(0) }; MAX_CREW_WORKERS],
             inside: AtomicU32::new(0),
+            timing: StepTiming::new(),
         }
     }
 
@@ -108,6 +119,7 @@ impl Crew {
         self.completed.store(0, Ordering::Relaxed);
         self.stop.store(0, Ordering::Relaxed);
         self.wake.store(0, Ordering::Relaxed);
+        self.timing.reset();
         Ok(())
     }
 
@@ -134,6 +146,13 @@ impl Crew {
     /// Steps finished since the crew was armed (wrapping).
     pub fn completed_steps(&self) -> u32 {
         self.completed.load(Ordering::Acquire)
+    }
+
+    /// The `completed` word itself, for hosts that wait on it: it is
+    /// notified when a step ends with none left pending (or the crew
+    /// faults). Only read it atomically.
+    pub fn completed_word(&self) -> &AtomicU32 {
+        &self.completed
     }
 
     /// Steps requested or running and not yet finished.
@@ -184,7 +203,7 @@ impl Crew {
 
     /// Runs exactly `steps` steps. Every worker of the crew calls this with
     /// the same `steps`; `worker` is this caller's index.
-    pub fn run_steps<W: PhasedWork, F: Futex>(
+    pub fn run_steps<W: PhasedWork, F: Futex + Clock>(
         &self,
         work: &W,
         futex: &F,
@@ -202,14 +221,14 @@ impl Crew {
         // its last step is done; a cancel does not touch it.
         self.barrier.wait_and_lead(futex, timeout_ms, || {
             self.running.store(steps, Ordering::Release);
-            self.begin(work);
+            self.begin(work, futex);
         })?;
         for step in 0..steps {
             let more = step + 1 < steps;
             self.step_phases(work, futex, worker, timeout_ms, || {
-                self.end(work);
+                self.end(work, futex);
                 if more && !self.is_faulted() {
-                    self.begin(work);
+                    self.begin(work, futex);
                 }
             })?;
             self.check_not_faulted()?;
@@ -219,7 +238,7 @@ impl Crew {
 
     /// Serves step requests until `stop`: sleeps while there is nothing to
     /// do, steps one at a time otherwise. Every worker of the crew calls it.
-    pub fn serve<W: PhasedWork, F: Futex>(
+    pub fn serve<W: PhasedWork, F: Futex + Clock>(
         &self,
         work: &W,
         futex: &F,
@@ -232,11 +251,11 @@ impl Crew {
         loop {
             // The leader decides for everyone, so no two workers can see a
             // different `requested` and disagree on whether to step.
-            self.barrier.wait_and_lead(futex, timeout_ms, || self.decide(work))?;
+            self.barrier.wait_and_lead(futex, timeout_ms, || self.decide(work, futex))?;
             match self.plan.load(Ordering::Acquire) {
                 plan if plan == Plan::Stop as u32 => return Ok(()),
                 plan if plan == Plan::Step as u32 => {
-                    self.step_phases(work, futex, worker, timeout_ms, || self.end(work))?;
+                    self.step_phases(work, futex, worker, timeout_ms, || self.end(work, futex))?;
                     self.check_not_faulted()?;
                 }
                 _ => {
@@ -250,6 +269,12 @@ impl Crew {
     fn enter(&self) -> Inside<'_> {
         self.inside.fetch_add(1, Ordering::AcqRel);
         Inside(&self.inside)
+    }
+
+    /// What the steps since the last `reset` cost (`StepTiming`). Any
+    /// thread; never blocks.
+    pub fn step_times(&self) -> StepTimes {
+        self.timing.times()
     }
 
     /// Workers inside `run_steps` or `serve` right now.
@@ -281,28 +306,40 @@ impl Crew {
         })
     }
 
-    /// Leader action: start a step.
-    fn begin<W: PhasedWork>(&self, work: &W) {
-        let workers = self.workers();
-        for blocks in &self.phase_items {
-            blocks.reset(workers);
-        }
-        work.begin_step();
+    /// Leader action: start a step (and its timing).
+    fn begin<W: PhasedWork, C: Clock>(&self, work: &W, clock: &C) {
+        self.timing.begin(clock, || {
+            let workers = self.workers();
+            for blocks in &self.phase_items {
+                blocks.reset(workers);
+            }
+            work.begin_step();
+        });
     }
 
     /// Leader action: finish a step. A damaged canary faults the crew:
     /// whatever the overflow wrote may be anywhere below that stack, so no
-    /// further step may run on this memory.
-    fn end<W: PhasedWork>(&self, work: &W) {
-        work.end_step();
-        self.completed.fetch_add(1, Ordering::AcqRel);
-        if !self.watched_canaries_intact() {
-            self.faulted.store(1, Ordering::Release);
-            self.unstarted.store(0, Ordering::Release);
-            self.running.store(0, Ordering::Release);
-        } else {
-            // `run_steps` counts its batch down; a served step sets 1.
-            let _ = self.running.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_sub(1)));
+    /// further step may run on this memory. Then, if no step is left
+    /// pending, wakes whoever waits on `completed` (the page's main thread,
+    /// with `Atomics.waitAsync`), once every counter of the step is final.
+    fn end<W: PhasedWork, C: Clock + Futex>(&self, work: &W, clock: &C) {
+        self.timing.end(clock, || {
+            work.end_step();
+            self.completed.fetch_add(1, Ordering::AcqRel);
+            if !self.watched_canaries_intact() {
+                self.faulted.store(1, Ordering::Release);
+                self.unstarted.store(0, Ordering::Release);
+                self.running.store(0, Ordering::Release);
+            } else {
+                // `run_steps` counts its batch down; a served step sets 1.
+                let _ = self.running.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n.saturating_sub(1)));
+            }
+        });
+        // Only a host waiting for the crew to go idle waits on this word, and
+        // a wake-up per step would cost that host (and this leader) a round
+        // trip per step: notify when nothing is left.
+        if self.pending_steps() == 0 {
+            clock.notify(&self.completed, ALL_WAITERS);
         }
     }
 
@@ -317,11 +354,11 @@ impl Crew {
     }
 
     /// Leader action of `serve`'s decision barrier.
-    fn decide<W: PhasedWork>(&self, work: &W) {
+    fn decide<W: PhasedWork, C: Clock>(&self, work: &W, clock: &C) {
         let plan = if self.stop.load(Ordering::Acquire) != 0 {
             Plan::Stop
         } else if self.take_step() {
-            self.begin(work);
+            self.begin(work, clock);
             Plan::Step
         } else {
             // Read `wake` after finding nothing pending: a request that lands
@@ -332,7 +369,8 @@ impl Crew {
         self.plan.store(plan as u32, Ordering::Release);
     }
 
-    /// The `PHASES` phases of one step; the last barrier runs `after_step`.
+    /// The `PHASES` phases of one step, then its frame pass if it draws a
+    /// frame; the last barrier runs `after_step`.
     fn step_phases<W: PhasedWork, F: Futex>(
         &self,
         work: &W,
@@ -357,10 +395,16 @@ impl Crew {
                 done += 1;
             }
             if phase + 1 == PHASES {
-                let action = after_step.take();
+                // The leader starts the frame pass, if this step draws a
+                // frame; without one the step ends right here.
                 self.barrier.wait_and_lead(futex, timeout_ms, || {
-                    if let Some(action) = action {
-                        action();
+                    let frame_len = work.begin_frame();
+                    self.frame_items.reset(workers);
+                    self.frame_len.store(frame_len, Ordering::Release);
+                    if frame_len == 0 {
+                        if let Some(action) = after_step.take() {
+                            action();
+                        }
                     }
                 })?;
             } else {
@@ -368,6 +412,23 @@ impl Crew {
             }
         }
         self.items_done[worker as usize].fetch_add(done, Ordering::Relaxed);
+        // Every worker draws part of the frame: nothing of it is left to
+        // the leader of the barrier that ends the step.
+        let frame_len = self.frame_len.load(Ordering::Acquire);
+        if frame_len > 0 {
+            let mut visited = 0;
+            while let Some(item) = self.frame_items.claim(frame_len, workers, worker, &mut visited) {
+                // SAFETY: the last phase ended at the barrier above; the home
+                // blocks hand each item to exactly one caller; `end_step`
+                // runs only as the leader action of the barrier below.
+                unsafe { work.render_frame_item(item) };
+            }
+            self.barrier.wait_and_lead(futex, timeout_ms, || {
+                if let Some(action) = after_step.take() {
+                    action();
+                }
+            })?;
+        }
         Ok(())
     }
 }
@@ -654,6 +715,38 @@ mod tests {
             }
             drop(buffer);
         }
+    }
+
+    /// The host seam with a fake clock: SpinFutex's waits, TickingClock's time.
+    struct FakeHost(crate::runtime::clock::tests::TickingClock);
+
+    impl Futex for FakeHost {
+        fn wait(&self, word: &AtomicU32, expected: u32, timeout_ms: i32) -> crate::runtime::futex::WaitOutcome {
+            SpinFutex.wait(word, expected, timeout_ms)
+        }
+        fn notify(&self, word: &AtomicU32, count: u32) -> u32 {
+            SpinFutex.notify(word, count)
+        }
+    }
+
+    impl Clock for FakeHost {
+        fn now_ms(&self) -> f64 {
+            self.0.now_ms()
+        }
+    }
+
+    #[test]
+    fn steps_are_timed_with_the_hosts_clock_and_reset_clears_the_sums() {
+        let crew = Crew::new();
+        crew.reset(1).unwrap();
+        let host = FakeHost(crate::runtime::clock::tests::TickingClock::new(1.0));
+        crew.run_steps(&*ledger(), &host, 0, 3, 5_000).unwrap();
+        // Each step reads the clock around its begin and its end (one
+        // millisecond per reading): 3 ms from begin to end, 2 of them serial.
+        assert_eq!(host.0.readings(), 12);
+        assert_eq!(crew.step_times(), StepTimes { steps: 3.0, total_ms: 9.0, serial_ms: 6.0 });
+        crew.reset(1).unwrap();
+        assert_eq!(crew.step_times(), StepTimes { steps: 0.0, total_ms: 0.0, serial_ms: 0.0 });
     }
 
     #[test]

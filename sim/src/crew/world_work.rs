@@ -19,6 +19,16 @@ impl PhasedWork for World {
         unsafe { World::update_phase_item(self, phase, item) }
     }
 
+    fn begin_frame(&self) -> u32 {
+        World::begin_frame(self)
+    }
+
+    unsafe fn render_frame_item(&self, item: u32) {
+        // SAFETY: `PhasedWork`'s contract is `World::render_frame_item`'s:
+        // after the phases, before `end_step`, distinct items, each once.
+        unsafe { World::render_frame_item(self, item) }
+    }
+
     fn end_step(&self) {
         World::end_step(self);
     }

@@ -8,6 +8,7 @@ use crate::abi::{respond, ErrorCode, HandleKind};
 use crate::crew::Crew;
 use crate::runtime::futex::HostFutex;
 use crate::runtime::registry::{Table, MAX_CREWS};
+use crate::runtime::step_timing::StepTimes;
 
 static CREWS: Table<Crew, MAX_CREWS> = Table::new(HandleKind::Crew, [const { Crew::new() }; MAX_CREWS]);
 /// Crews inside `qs_crew_run_steps` right now.
@@ -117,6 +118,16 @@ pub extern "C" fn qs_crew_completed(crew: i32) -> i32 {
     respond((|| Ok((CREWS.get(crew)?.completed_steps() & i32::MAX as u32) as i32))())
 }
 
+/// Address of the crew's completed-step counter (a u32, the value
+/// `qs_crew_completed` reads before masking), notified when a step ends
+/// with no step left pending: hosts that cannot block wait for an idle
+/// crew with `Atomics.waitAsync` on it. Only read it atomically; the
+/// address stays valid for the session.
+#[no_mangle]
+pub extern "C" fn qs_crew_completed_ptr(crew: i32) -> i32 {
+    respond((|| Ok(CREWS.get(crew)?.completed_word().as_ptr() as usize as i32))())
+}
+
 /// Steps requested or running and not yet finished.
 #[no_mangle]
 pub extern "C" fn qs_crew_pending(crew: i32) -> i32 {
@@ -138,6 +149,38 @@ pub extern "C" fn qs_crew_items_done(crew: i32, worker: i32) -> i32 {
         let done = crew.items_done(unsigned(worker)?).ok_or(ErrorCode::InvalidArgument)?;
         Ok((done & i32::MAX as u32) as i32)
     })())
+}
+
+/// Steps crew `crew` has timed since its last reset, as an f64 that never
+/// wraps: the page divides the deltas of the two sums below by the delta of
+/// this. -1 for a number that is not a crew.
+#[no_mangle]
+pub extern "C" fn qs_crew_timed_steps(crew: i32) -> f64 {
+    step_time(crew, |times| times.steps)
+}
+
+/// Milliseconds the timed steps took, from the start of each step's begin to
+/// the end of its end, summed (the host's `qs_now_ms`). -1 for a number
+/// that is not a crew.
+#[no_mangle]
+pub extern "C" fn qs_crew_step_ms(crew: i32) -> f64 {
+    step_time(crew, |times| times.total_ms)
+}
+
+/// Milliseconds of `qs_crew_step_ms` spent in the leader's exclusive begin
+/// and end of each step, while every other worker waited. -1 for a number
+/// that is not a crew.
+#[no_mangle]
+pub extern "C" fn qs_crew_serial_ms(crew: i32) -> f64 {
+    step_time(crew, |times| times.serial_ms)
+}
+
+/// One field of a crew's step times, or the error code as an f64.
+fn step_time(crew: i32, field: fn(StepTimes) -> f64) -> f64 {
+    match CREWS.get(crew) {
+        Ok(crew) => field(crew.step_times()),
+        Err(error) => f64::from(ErrorCode::from(error).code()),
+    }
 }
 
 /// Tells serving workers to return from `qs_crew_serve`. Never blocks.

@@ -11,7 +11,7 @@ use super::crew::ensure_no_crew_is_stepping;
 use super::runtime::{alloc, free, non_negative, unsigned};
 use crate::abi::{respond, ErrorCode, HandleKind, Response};
 use crate::runtime::registry::{Table, MAX_WORLDS};
-use crate::sand::{Material, Scene, SnapshotError, World, REGION_ALIGN};
+use crate::sand::{Command, Material, Scene, SnapshotError, World, HISTORY_ALIGN, REGION_ALIGN};
 
 /// Alignment of snapshot buffers (only bytes are read and written).
 const SNAPSHOT_ALIGN: usize = 16;
@@ -24,6 +24,9 @@ pub struct WorldSlot {
     /// The buffer snapshots are saved into and loaded from (0 until needed).
     snapshot: AtomicUsize,
     snapshot_capacity: AtomicUsize,
+    /// The undo history's block (0 until the first history command).
+    history: AtomicUsize,
+    history_capacity: AtomicUsize,
 }
 
 impl WorldSlot {
@@ -34,12 +37,19 @@ impl WorldSlot {
             capacity: AtomicUsize::new(0),
             snapshot: AtomicUsize::new(0),
             snapshot_capacity: AtomicUsize::new(0),
+            history: AtomicUsize::new(0),
+            history_capacity: AtomicUsize::new(0),
         }
     }
 
     /// Gives the slot's blocks back to the heap.
     fn release(&self) {
-        for (address, capacity) in [(&self.region, &self.capacity), (&self.snapshot, &self.snapshot_capacity)] {
+        let blocks = [
+            (&self.region, &self.capacity),
+            (&self.snapshot, &self.snapshot_capacity),
+            (&self.history, &self.history_capacity),
+        ];
+        for (address, capacity) in blocks {
             let (block, size) = (address.swap(0, Ordering::AcqRel), capacity.swap(0, Ordering::AcqRel));
             if block != 0 {
                 free(block, size);
@@ -170,15 +180,115 @@ pub extern "C" fn qs_world_queued_paint(handle: i32) -> i32 {
     respond((|| Ok(world(handle)?.queued_paint_count() as i32))())
 }
 
+/// Queues a history command behind the strokes queued so far; with
+/// `needs_history` the world's history block is allocated first (once).
+/// Refuses with -4 before allocating anything.
+fn queue_history(handle: i32, command: Command, needs_history: bool) -> Response {
+    let world = world(handle)?;
+    world.ensure_queue_room()?;
+    if needs_history {
+        attach_history(handle, world)?;
+    }
+    world.enqueue(command)?;
+    Ok(0)
+}
+
+/// Allocates and attaches world `handle`'s history block unless it has one.
+fn attach_history(handle: i32, world: &World) -> Result<(), ErrorCode> {
+    if world.has_history() {
+        return Ok(());
+    }
+    let slot = WORLDS.get(handle)?;
+    let len = world.history_bytes_needed();
+    let block = alloc(len, HISTORY_ALIGN)?;
+    // SAFETY: `block` is `len` bytes of our heap, owned by this world slot
+    // until `qs_world_free` gives it back (after the world is gone).
+    if let Err(error) = unsafe { world.attach_history(block as *mut u8, len) } {
+        free(block, len);
+        return Err(error.into());
+    }
+    slot.history.store(block, Ordering::Release);
+    slot.history_capacity.store(len, Ordering::Release);
+    Ok(())
+}
+
+/// Queues "the strokes from here on are stroke `stroke`" (docs/ABI.md,
+/// "Undo and redo"): the first change a stroke of a new id makes opens an
+/// undo entry. 0 ends the stroke (later strokes are not recorded). Never
+/// blocks. The first call allocates the world's history (-3 if it does
+/// not fit); -1 negative id, -4 queue full.
+#[no_mangle]
+pub extern "C" fn qs_world_begin_stroke(handle: i32, stroke: i32) -> i32 {
+    respond((|| {
+        let stroke = unsigned(stroke)?;
+        queue_history(handle, Command::BeginStroke(stroke), stroke != 0)
+    })())
+}
+
+/// Queues an undo of the newest entry not undone. Never blocks; -4 full.
+#[no_mangle]
+pub extern "C" fn qs_world_undo(handle: i32) -> i32 {
+    respond(queue_history(handle, Command::Undo, false))
+}
+
+/// Queues a redo of the oldest entry undone. Never blocks; -4 full.
+#[no_mangle]
+pub extern "C" fn qs_world_redo(handle: i32) -> i32 {
+    respond(queue_history(handle, Command::Redo, false))
+}
+
+/// Queues a scene (0 empty = clear, 1 active, 2 mixed, 3 settled) that
+/// replaces every cell at the next step boundary, recorded for undo.
+/// Never blocks. -1 unknown scene, -3 no memory for the history, -4 full.
+#[no_mangle]
+pub extern "C" fn qs_world_queue_scene(handle: i32, scene: i32) -> i32 {
+    respond((|| {
+        let scene = unsigned(scene).ok().and_then(Scene::from_u32).ok_or(ErrorCode::InvalidArgument)?;
+        queue_history(handle, Command::Scene(scene), true)
+    })())
+}
+
+/// Applies every queued command (strokes, history commands, scenes) now,
+/// as the next step would, without stepping: for an idle or paused world.
+/// -7 while a crew has pending steps.
+#[no_mangle]
+pub extern "C" fn qs_world_apply_pending(handle: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        ensure_no_crew_is_stepping()?;
+        world.apply_pending();
+        Ok(0)
+    })())
+}
+
+/// Entries undo can take back, as of the last applied command.
+#[no_mangle]
+pub extern "C" fn qs_world_undo_depth(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.undo_depth().min(i32::MAX as u32) as i32))())
+}
+
+/// Entries redo can bring back, as of the last applied command.
+#[no_mangle]
+pub extern "C" fn qs_world_redo_depth(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.redo_depth().min(i32::MAX as u32) as i32))())
+}
+
+/// Bytes of saved chunks the history holds (its budget: `LIMITS.HISTORY_BUDGET_MIB`).
+#[no_mangle]
+pub extern "C" fn qs_world_history_bytes(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.history_bytes().min(i32::MAX as u32) as i32))())
+}
+
 /// Replaces every cell with scene `scene` (0 empty, 1 active, 2 mixed,
-/// 3 settled). -7 while a crew has pending steps.
+/// 3 settled), now; recorded for undo once the world has a history (a
+/// fresh world's first scene is not). -7 while a crew has pending steps.
 #[no_mangle]
 pub extern "C" fn qs_world_scene(handle: i32, scene: i32) -> i32 {
     respond((|| {
         let world = world(handle)?;
         let scene = unsigned(scene).ok().and_then(Scene::from_u32).ok_or(ErrorCode::InvalidArgument)?;
         ensure_no_crew_is_stepping()?;
-        world.load_scene(scene);
+        world.replace_with_scene(scene);
         Ok(0)
     })())
 }
@@ -223,6 +333,52 @@ pub extern "C" fn qs_world_frame_seq(handle: i32) -> i32 {
 #[no_mangle]
 pub extern "C" fn qs_world_frame_ptr(handle: i32) -> i32 {
     respond((|| Ok(world(handle)?.front_frame_ptr() as i32))())
+}
+
+/// Where the front frame differs from the frame published before it: one
+/// corner of the half-open rectangle `x0 <= x < x1`, `y0 <= y < y1` (world
+/// cells, rows top to bottom) per export; all four are 0 when nothing
+/// differs. A page whose texture holds the previous frame uploads only this.
+fn frame_dirty(handle: i32, corner: usize) -> i32 {
+    respond((|| Ok(world(handle)?.front_frame_changes()[corner]))())
+}
+
+/// Left edge of the front frame's changed rectangle (see `frame_dirty`).
+#[no_mangle]
+pub extern "C" fn qs_world_frame_dirty_x0(handle: i32) -> i32 {
+    frame_dirty(handle, 0)
+}
+
+/// Top edge of the front frame's changed rectangle.
+#[no_mangle]
+pub extern "C" fn qs_world_frame_dirty_y0(handle: i32) -> i32 {
+    frame_dirty(handle, 1)
+}
+
+/// One past the right edge of the front frame's changed rectangle.
+#[no_mangle]
+pub extern "C" fn qs_world_frame_dirty_x1(handle: i32) -> i32 {
+    frame_dirty(handle, 2)
+}
+
+/// One past the bottom edge of the front frame's changed rectangle.
+#[no_mangle]
+pub extern "C" fn qs_world_frame_dirty_y1(handle: i32) -> i32 {
+    frame_dirty(handle, 3)
+}
+
+/// Applies the queued strokes (as the next step would) and publishes a
+/// frame of the world now, on the calling thread, whether or not one was
+/// requested: an idle world's edits show without a step. Never blocks.
+/// -7 while a crew has pending steps.
+#[no_mangle]
+pub extern "C" fn qs_world_render_now(handle: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        ensure_no_crew_is_stepping()?;
+        world.render_now();
+        Ok(0)
+    })())
 }
 
 /// Address of the palette: `qs_world_palette_len` RGBA u32s.
@@ -317,5 +473,7 @@ fn snapshot_load(handle: i32, len: i32) -> Response {
     // SAFETY: as in `qs_world_snapshot_save`; `len` ≤ capacity.
     let bytes = unsafe { core::slice::from_raw_parts(address as *const u8, len) };
     world.read_snapshot(bytes)?;
+    // The undo entries describe the world the save replaced.
+    world.clear_history();
     Ok(0)
 }

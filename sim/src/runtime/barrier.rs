@@ -4,14 +4,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::error::RuntimeError;
 use super::futex::{Futex, WaitOutcome, ALL_WAITERS};
-
-/// Checks of the generation before a waiter parks. A round usually
-/// completes within microseconds of the first arrival, and parking costs a
-/// futex wake plus a context switch (tens of µs); a bounded spin catches the
-/// fast rounds and still parks well before it burns a time slice. (In wasm a
-/// check is one load, about a nanosecond; natively `spin_loop` adds a
-/// `pause`, so the native spin lasts longer.)
-pub const SPIN_CHECKS_BEFORE_PARKING: u32 = 1 << 15;
+use super::spin::{SpinBudget, CHECKS_PER_RELAX};
 
 /// Which side of a completed round a caller was on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +32,11 @@ pub struct Barrier {
     /// host's notify only when this is non-zero: a host call per round
     /// delays the leader's next arrival past the others' spin.
     sleepers: AtomicU32,
+    /// How long waiters spin before parking, adapted to how often the spin
+    /// caught the round (`spin.rs`): a round usually completes within
+    /// microseconds, and parking costs a futex wake plus a context switch,
+    /// unless the machine is oversubscribed.
+    spin: SpinBudget,
 }
 
 impl Barrier {
@@ -50,6 +48,7 @@ impl Barrier {
             parties: AtomicU32::new(0),
             broken: AtomicU32::new(0),
             sleepers: AtomicU32::new(0),
+            spin: SpinBudget::new(),
         }
     }
 
@@ -68,6 +67,11 @@ impl Barrier {
     /// The number of threads a round waits for.
     pub fn parties(&self) -> u32 {
         self.parties.load(Ordering::Acquire)
+    }
+
+    /// Checks a waiter spins now before it parks (`spin.rs`).
+    pub fn spin_checks(&self) -> u32 {
+        self.spin.checks()
     }
 
     /// How many rounds have completed (wraps).
@@ -122,12 +126,18 @@ impl Barrier {
             }
             return Ok(BarrierRole::Leader);
         }
-        for _ in 0..SPIN_CHECKS_BEFORE_PARKING {
+        for check in 1..=self.spin.checks() {
             if self.generation.load(Ordering::Acquire) != generation {
+                self.spin.record(true);
                 return self.released();
             }
-            core::hint::spin_loop();
+            if check % CHECKS_PER_RELAX == 0 {
+                futex.relax();
+            } else {
+                core::hint::spin_loop();
+            }
         }
+        self.spin.record(false);
         loop {
             self.sleepers.fetch_add(1, Ordering::SeqCst);
             let outcome = futex.wait(&self.generation, generation, timeout_ms);
@@ -248,6 +258,76 @@ mod tests {
             handle.join().unwrap();
         }
         assert_eq!(actions.load(Ordering::Relaxed), ROUNDS);
+    }
+
+    /// SpinFutex, counting how often a waiter parked and relaxed.
+    #[derive(Default)]
+    struct CountingFutex {
+        waits: AtomicU64,
+        relaxes: AtomicU64,
+    }
+
+    impl Futex for CountingFutex {
+        fn wait(&self, word: &AtomicU32, expected: u32, timeout_ms: i32) -> WaitOutcome {
+            self.waits.fetch_add(1, Ordering::SeqCst);
+            SpinFutex.wait(word, expected, timeout_ms)
+        }
+        fn notify(&self, word: &AtomicU32, count: u32) -> u32 {
+            SpinFutex.notify(word, count)
+        }
+        fn relax(&self) {
+            self.relaxes.fetch_add(1, Ordering::SeqCst);
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn the_spin_shrinks_while_it_never_catches_the_round_and_grows_back_when_it_does() {
+        use crate::runtime::spin::{MAX_SPIN_CHECKS, MIN_SPIN_CHECKS};
+        const LATE_ROUNDS: u64 = 20;
+        let barrier = Arc::new(Barrier::new());
+        barrier.reset(2).unwrap();
+        let futex = Arc::new(CountingFutex::default());
+        let stop = Arc::new(AtomicU32::new(0));
+        // The partner arrives only after this thread has arrived and, for
+        // the first LATE_ROUNDS rounds, parked: no spin can catch those.
+        let partner = {
+            let (barrier, futex, stop) = (barrier.clone(), futex.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut round = 0;
+                loop {
+                    let late = round < LATE_ROUNDS;
+                    loop {
+                        if stop.load(Ordering::SeqCst) != 0 {
+                            return;
+                        }
+                        let waiter_in = barrier.arrived.load(Ordering::SeqCst) == 1;
+                        if waiter_in && (!late || barrier.sleepers.load(Ordering::SeqCst) != 0) {
+                            break;
+                        }
+                        std::thread::yield_now();
+                    }
+                    assert_eq!(barrier.wait(&*futex, 5_000), Ok(BarrierRole::Leader));
+                    round += 1;
+                }
+            })
+        };
+        for _ in 0..LATE_ROUNDS {
+            assert_eq!(barrier.wait(&*futex, 5_000), Ok(BarrierRole::Follower));
+        }
+        assert_eq!(barrier.spin_checks(), MIN_SPIN_CHECKS, "halved on every park down to the floor");
+        assert_eq!(futex.waits.load(Ordering::SeqCst), LATE_ROUNDS, "every late round parked");
+        assert!(futex.relaxes.load(Ordering::SeqCst) > 0, "a long spin offers the core now and then");
+        // Now the partner comes at once: spins catch rounds and the budget
+        // grows back (a round the spin misses on a busy test machine only
+        // halves it again, so this waits for the ceiling with a deadline).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while barrier.spin_checks() < MAX_SPIN_CHECKS {
+            assert!(std::time::Instant::now() < deadline, "the spin budget never grew back");
+            assert_eq!(barrier.wait(&*futex, 5_000), Ok(BarrierRole::Follower));
+        }
+        stop.store(1, Ordering::SeqCst);
+        partner.join().unwrap();
     }
 
     #[test]

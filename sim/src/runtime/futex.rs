@@ -49,6 +49,15 @@ pub trait Futex {
     /// Wakes up to `count` waiters on `word` (`ALL_WAITERS` for all) and
     /// returns how many were woken.
     fn notify(&self, word: &AtomicU32, count: u32) -> u32;
+
+    /// Called now and then by a spinning waiter: offers the core to another
+    /// runnable thread where the host can (natively `sched_yield`), so a
+    /// descheduled party can arrive. Never blocks. Wasm has no yield, so
+    /// the default, which the wasm hosts use, is only a spin hint; there
+    /// the barrier's shrinking spin budget (`spin.rs`) parks early instead.
+    fn relax(&self) {
+        core::hint::spin_loop();
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -113,6 +122,19 @@ pub(crate) mod tests {
 
         fn notify(&self, _word: &AtomicU32, _count: u32) -> u32 {
             0
+        }
+
+        fn relax(&self) {
+            std::thread::yield_now();
+        }
+    }
+
+    /// Real elapsed time, so crew tests that do not look at timings run
+    /// with the same seam the hosts provide.
+    impl crate::runtime::clock::Clock for SpinFutex {
+        fn now_ms(&self) -> f64 {
+            static ORIGIN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+            ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
         }
     }
 

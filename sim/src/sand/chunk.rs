@@ -29,8 +29,8 @@ impl ChunkState {
     }
 
     /// Records that cells of this chunk may have changed, so both frame
-    /// buffers must draw it again. (Relaxed: frames are drawn in the
-    /// exclusive `end_step`, after the barrier that ends the phases.)
+    /// buffers must draw it again. (Relaxed: frames are drawn after the
+    /// barrier that ends the phases, or in an exclusive operation.)
     #[inline]
     pub(super) fn mark_stale(&self) {
         if self.stale_frames.load(Ordering::Relaxed) != ALL_FRAMES_STALE {
@@ -38,9 +38,20 @@ impl ChunkState {
         }
     }
 
+    /// Whether frame buffer `buffer` does not show this chunk as it is now.
+    #[inline]
+    pub(super) fn is_stale(&self, buffer: u32) -> bool {
+        self.stale_frames.load(Ordering::Relaxed) & (1 << buffer) != 0
+    }
+
     /// Whether frame buffer `buffer` must draw this chunk again; clears that.
     #[inline]
     pub(super) fn take_stale(&self, buffer: u32) -> bool {
+        if !self.is_stale(buffer) {
+            // A load is cheaper than a read-modify-write, and most chunks
+            // of a frame are not stale.
+            return false;
+        }
         let bit = 1 << buffer;
         self.stale_frames.fetch_and(!bit, Ordering::Relaxed) & bit != 0
     }

@@ -23,7 +23,8 @@
 //! | `step.rs` | the stepping protocol |
 //! | `neighborhood.rs` | the relative-offset view rules get |
 //! | `rules/` | one small function per material |
-//! | `paint.rs` | the paint ring and stroke rasterising |
+//! | `paint.rs` | the command ring (strokes, history commands) and stroke rasterising |
+//! | `history.rs` | undo and redo: chunks saved before a stroke changes them |
 //! | `frame.rs` | frame buffers, handshake, palette |
 //! | `hash.rs` | the world hash |
 //! | `scene.rs` | ready-made worlds |
@@ -42,6 +43,7 @@ mod error;
 mod exclusive;
 mod frame;
 mod hash;
+mod history;
 mod layout;
 mod material;
 mod neighborhood;
@@ -64,6 +66,7 @@ pub use cell::SHADE_COUNT;
 pub use dirty::Rect;
 pub use error::SimError;
 pub use frame::PALETTE_LEN;
+pub use history::{HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS};
 pub use layout::{CHUNK_SIZE, MAX_WORLD_SIZE};
 pub use material::{Material, MATERIAL_COUNT};
 pub use paint::{MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY};
@@ -75,8 +78,12 @@ pub use world::World;
 pub(crate) use cell::SHADE_MASK;
 pub(crate) use frame::PALETTE;
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
+pub(crate) use history::HISTORY_ALIGN;
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
 pub(crate) use layout::REGION_ALIGN;
 pub(crate) use material::UNKNOWN_BYTE_FALLBACK;
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
+pub(crate) use paint::Command;
 pub(crate) use snapshot::{
     offset as snapshot_offset, SnapshotError, CHECKSUM_BYTES as SNAPSHOT_CHECKSUM_BYTES,
     RECT_BYTES as SNAPSHOT_RECT_BYTES, SNAPSHOT_MAGIC,

@@ -1,6 +1,12 @@
-//! Painting: a single-producer / single-consumer ring of stroke commands in
-//! the world header, filled by the page (`enqueue_paint`, never blocks) and
-//! emptied, in order, at the start of each step (`begin_step`).
+//! Painting: a single-producer / single-consumer ring of commands in the
+//! world header, filled by the page (`enqueue_paint` and the history
+//! commands, never blocking) and emptied, in order, at the start of each
+//! step (`begin_step`) or at once on an idle world (`apply_pending`).
+//!
+//! Besides strokes the ring carries the history commands (`history.rs`):
+//! "the strokes from here on belong to stroke N", undo, redo, and a scene
+//! that replaces the world. They share the ring so that they apply in the
+//! order the page sent them, at a step boundary, without stopping a crew.
 //!
 //! A stroke is the set of cells within `radius` of the line from (x0, y0)
 //! to (x1, y1), clipped to the world. Painted cells get their shade (and
@@ -16,7 +22,9 @@ use super::dirty::ChangeBounds;
 use super::error::SimError;
 use super::layout::{CHUNK_SHIFT, MAX_WORLD_SIZE};
 use super::material::Material;
+use super::neighborhood::{DIRTY_MARGIN_X, DIRTY_MARGIN_Y};
 use super::rng::{StepRng, Stream};
+use super::scene::Scene;
 use super::world::World;
 
 /// Commands the ring holds; a power of two.
@@ -31,7 +39,7 @@ const _: () = assert!(PAINT_RING_CAPACITY.is_power_of_two());
 
 /// One stroke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct PaintCommand {
+pub(crate) struct PaintCommand {
     pub(super) x0: i32,
     pub(super) y0: i32,
     pub(super) x1: i32,
@@ -64,11 +72,63 @@ impl PaintCommand {
     }
 }
 
+/// One ring command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    Paint(PaintCommand),
+    /// The strokes after this one belong to stroke `id` (0: to none, so
+    /// they are not recorded for undo).
+    BeginStroke(u32),
+    Undo,
+    Redo,
+    /// Replace every cell with a scene, recorded for undo.
+    Scene(Scene),
+}
+
+/// The `kind` word of a slot.
+const KIND_PAINT: u32 = 0;
+const KIND_BEGIN_STROKE: u32 = 1;
+const KIND_UNDO: u32 = 2;
+const KIND_REDO: u32 = 3;
+const KIND_SCENE: u32 = 4;
+
+/// A slot's words as the consumer read them: kind, end points, radius,
+/// material. Commands other than `Paint` keep their argument in `x0`.
+type RawSlot = (u32, (i32, i32, i32, i32), u32, u32);
+
+impl Command {
+    /// The command a slot holds, checked again (a misused ring, with two
+    /// producers, may mix fields); `None` for one that makes no sense.
+    fn decode((kind, ends, radius, material): RawSlot, size: (u32, u32)) -> Option<Command> {
+        match kind {
+            KIND_PAINT => PaintCommand::new(ends, radius, material, size).ok().map(Command::Paint),
+            KIND_BEGIN_STROKE => Some(Command::BeginStroke(ends.0 as u32)),
+            KIND_UNDO => Some(Command::Undo),
+            KIND_REDO => Some(Command::Redo),
+            KIND_SCENE => Scene::from_u32(ends.0 as u32).map(Command::Scene),
+            _ => None,
+        }
+    }
+
+    /// The slot words of this command.
+    fn encode(&self) -> RawSlot {
+        let with_argument = |kind: u32, argument: u32| (kind, (argument as i32, 0, 0, 0), 0, 0);
+        match *self {
+            Command::Paint(c) => (KIND_PAINT, (c.x0, c.y0, c.x1, c.y1), c.radius, c.material.id() as u32),
+            Command::BeginStroke(id) => with_argument(KIND_BEGIN_STROKE, id),
+            Command::Undo => with_argument(KIND_UNDO, 0),
+            Command::Redo => with_argument(KIND_REDO, 0),
+            Command::Scene(scene) => with_argument(KIND_SCENE, scene as u32),
+        }
+    }
+}
+
 /// One ring slot. Atomic fields keep even a misused ring (two producers)
 /// free of data races; the consumer checks every command again.
 #[derive(Debug)]
 #[repr(C)]
 pub(super) struct PaintSlot {
+    kind: AtomicU32,
     x0: AtomicI32,
     y0: AtomicI32,
     x1: AtomicI32,
@@ -81,6 +141,7 @@ impl PaintSlot {
     /// An unused slot.
     pub(super) const fn new() -> PaintSlot {
         PaintSlot {
+            kind: AtomicU32::new(KIND_PAINT),
             x0: AtomicI32::new(0),
             y0: AtomicI32::new(0),
             x1: AtomicI32::new(0),
@@ -121,30 +182,39 @@ impl PaintQueue {
         unsafe { &*self.slots.add(index) }
     }
 
-    /// Producer side: appends `command`, or `QueueFull`.
-    fn push(&self, command: &PaintCommand) -> Result<(), SimError> {
-        let tail = self.tail.load(Ordering::Relaxed);
+    /// Whether the producer may push: `QueueFull` when every slot waits.
+    fn ensure_room(&self) -> Result<(), SimError> {
         // Acquire: the consumer has finished reading the slots before `head`.
         let head = self.head.load(Ordering::Acquire);
-        if tail.wrapping_sub(head) >= PAINT_RING_CAPACITY {
+        if self.tail.load(Ordering::Relaxed).wrapping_sub(head) >= PAINT_RING_CAPACITY {
             return Err(SimError::QueueFull);
         }
+        Ok(())
+    }
+
+    /// Producer side: appends `command`, or `QueueFull`.
+    fn push(&self, command: &Command) -> Result<(), SimError> {
+        self.ensure_room()?;
+        let tail = self.tail.load(Ordering::Relaxed);
+        let (kind, (x0, y0, x1, y1), radius, material) = command.encode();
         let slot = self.slot(tail);
-        slot.x0.store(command.x0, Ordering::Relaxed);
-        slot.y0.store(command.y0, Ordering::Relaxed);
-        slot.x1.store(command.x1, Ordering::Relaxed);
-        slot.y1.store(command.y1, Ordering::Relaxed);
-        slot.radius.store(command.radius, Ordering::Relaxed);
-        slot.material.store(command.material.id() as u32, Ordering::Relaxed);
+        slot.kind.store(kind, Ordering::Relaxed);
+        slot.x0.store(x0, Ordering::Relaxed);
+        slot.y0.store(y0, Ordering::Relaxed);
+        slot.x1.store(x1, Ordering::Relaxed);
+        slot.y1.store(y1, Ordering::Relaxed);
+        slot.radius.store(radius, Ordering::Relaxed);
+        slot.material.store(material, Ordering::Relaxed);
         // Release: the slot is written before the consumer can see it.
         self.tail.store(tail.wrapping_add(1), Ordering::Release);
         Ok(())
     }
 
     /// Consumer side: the raw fields of the slot at `position`.
-    fn read(&self, position: u32) -> ((i32, i32, i32, i32), u32, u32) {
+    fn read(&self, position: u32) -> RawSlot {
         let slot = self.slot(position);
         (
+            slot.kind.load(Ordering::Relaxed),
             (
                 slot.x0.load(Ordering::Relaxed),
                 slot.y0.load(Ordering::Relaxed),
@@ -255,7 +325,30 @@ impl World {
         material: u32,
     ) -> Result<(), SimError> {
         let command = PaintCommand::new((x0, y0, x1, y1), radius, material, (self.width, self.height))?;
+        self.paint_queue.push(&Command::Paint(command))
+    }
+
+    /// Queues a history command (`history.rs`) behind the strokes queued so
+    /// far. Never blocks; `QueueFull` when the ring is full.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn enqueue(&self, command: Command) -> Result<(), SimError> {
         self.paint_queue.push(&command)
+    }
+
+    /// `QueueFull` if a command pushed now would be refused (so that an
+    /// export can refuse before it allocates anything).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn ensure_queue_room(&self) -> Result<(), SimError> {
+        self.paint_queue.ensure_room()
+    }
+
+    /// Applies every queued command now, on an idle world (no step runs):
+    /// what the next `begin_step` would have applied, with the same result.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn apply_pending(&self) {
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held, and the caller keeps steps away.
+        unsafe { self.apply_paint_queue() };
     }
 
     /// Commands waiting for the next step.
@@ -276,11 +369,17 @@ impl World {
         let tail = queue.tail.load(Ordering::Acquire);
         let mut position = head;
         while position != tail {
-            let (ends, radius, material) = queue.read(position);
-            // Checked again: a misused ring (two producers) may mix fields.
-            if let Ok(command) = PaintCommand::new(ends, radius, material, (self.width, self.height)) {
-                // SAFETY: the caller has exclusive access.
-                unsafe { self.paint_stroke(&command) };
+            let command = Command::decode(queue.read(position), (self.width, self.height));
+            // SAFETY: the caller has exclusive access, which every arm needs.
+            unsafe {
+                match command {
+                    Some(Command::Paint(stroke)) => self.paint_stroke(&stroke),
+                    Some(Command::BeginStroke(id)) => self.history_begin_stroke(id),
+                    Some(Command::Undo) => self.history_undo(),
+                    Some(Command::Redo) => self.history_redo(),
+                    Some(Command::Scene(scene)) => self.load_scene_recorded(scene),
+                    None => {}
+                }
             }
             position = position.wrapping_add(1);
         }
@@ -323,6 +422,8 @@ impl World {
                 spans[(y - top) as usize].include(px - half_width, px + half_width);
             }
         }
+        // SAFETY: the caller has exclusive access.
+        unsafe { self.record_stroke_area(spans, top) };
         let step = self.step_count();
         let rng = StepRng::new(self.seed(), step, Stream::Paint);
         // Painted cells take their turn in the step that is starting.
@@ -354,6 +455,35 @@ impl World {
             changes.include_span(x0, x1, y);
         }
         self.mark_changed(&changes);
+    }
+
+    /// Before a stroke changes anything: lets the history save every chunk
+    /// whose cells or activity the stroke will change. Band by band (rows
+    /// of one chunk row), exactly the rectangles the write loop marks, so a
+    /// diagonal stroke saves the chunks along it, not its bounding box.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    unsafe fn record_stroke_area(&self, spans: &[RowSpan], top: i32) {
+        let width = self.width as i32;
+        let mut changes = ChangeBounds::NONE;
+        let mut band = top >> CHUNK_SHIFT;
+        for (row, span) in spans.iter().enumerate() {
+            let y = top + row as i32;
+            if y >> CHUNK_SHIFT != band {
+                // SAFETY: the caller has exclusive access.
+                unsafe { self.history_before_change(&changes.grown(DIRTY_MARGIN_X, DIRTY_MARGIN_Y)) };
+                changes = ChangeBounds::NONE;
+                band = y >> CHUNK_SHIFT;
+            }
+            let (x0, x1) = (span.min_x.max(0), span.max_x.min(width - 1));
+            if x0 <= x1 {
+                changes.include_span(x0, x1, y);
+            }
+        }
+        // SAFETY: the caller has exclusive access.
+        unsafe { self.history_before_change(&changes.grown(DIRTY_MARGIN_X, DIRTY_MARGIN_Y)) };
     }
 }
 

@@ -151,13 +151,24 @@ impl World {
     /// Replaces every cell with `scene`.
     pub fn load_scene(&self, scene: Scene) {
         let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held.
+        unsafe { self.load_scene_exclusive(scene) };
+    }
+
+    /// `load_scene` without taking the lock (a queued scene command is
+    /// applied inside `begin_step`, which holds it).
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    pub(super) unsafe fn load_scene_exclusive(&self, scene: Scene) {
         let fresh = self.fresh_cells(Stream::Scene);
         let shape = SceneShape::new(scene, self.width, self.height);
         for y in 0..self.height {
             for x in 0..self.width {
                 let material = shape.material_at(x, y);
                 let cell = fresh.make(material, x as i32, y as i32);
-                // SAFETY: the lock is held and (x, y) is in the world.
+                // SAFETY: exclusive access (caller), and (x, y) is in the world.
                 unsafe { self.write_raw(x as i32, y as i32, cell.material.id(), cell.state.0) };
             }
         }

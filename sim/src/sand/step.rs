@@ -2,7 +2,8 @@
 //! step, with the same result whatever the thread count.
 //!
 //! A step is `begin_step` (exclusive), then the four checkerboard phases,
-//! then `end_step` (exclusive). Phase `p` updates the chunks (cx, cy) with
+//! then, when a frame is wanted, the frame pass (`frame.rs`), then
+//! `end_step` (exclusive). Phase `p` updates the chunks (cx, cy) with
 //! `(cx % 2, cy % 2) == (p % 2, p / 2)` that have something to do; no two of
 //! them are neighbours, and a cell reads and writes at most `MAX_REACH`
 //! (< half a chunk) cells from its own, so the items of one phase touch
@@ -17,8 +18,17 @@
 //!     all threads: claim items 0..world.phase_len(phase) (e.g. an atomic
 //!                  counter) and call world.update_phase_item(phase, item)
 //!                                                     ; barrier
+//! one thread:  frame_items = world.begin_frame()      (in the last
+//!              phase's barrier; 0 almost always: no frame wanted)
+//! if frame_items > 0:
+//!     all threads: claim items 0..frame_items and call
+//!                  world.render_frame_item(item)      ; barrier
 //! one thread:  world.end_step()                       ; barrier
 //! ```
+//!
+//! Drawing a frame reads the cells and writes only the back frame buffer,
+//! so it never changes the world: the result is the same with or without
+//! frames, for any thread count.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -145,7 +155,8 @@ impl World {
     }
 
     /// Ends a step. Exclusive: call from one thread after every phase item
-    /// finished. Counts the step and publishes a frame if one was asked for.
+    /// (and frame item) finished. Counts the step and publishes the frame
+    /// that `begin_frame` started, if any.
     pub(crate) fn end_step(&self) {
         let _exclusive = self.exclusive.lock();
         // SAFETY: the lock is held.
@@ -159,12 +170,11 @@ impl World {
     /// The caller holds the exclusive lock and no phase item runs.
     unsafe fn end_step_exclusive(&self) {
         self.step.fetch_add(1, ORDER);
-        // SAFETY: the caller has exclusive access.
-        unsafe { self.publish_frame_if_wanted() };
+        self.finish_frame();
     }
 
     /// One whole step on the calling thread: `begin_step`, every item of
-    /// every phase, `end_step`.
+    /// every phase, the frame pass if a frame is wanted, `end_step`.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
     pub(crate) fn step(&self) {
         let _exclusive = self.exclusive.lock();
@@ -176,6 +186,9 @@ impl World {
                 for item in 0..self.phase_len(phase) {
                     self.update_phase_item(phase, item);
                 }
+            }
+            for item in 0..self.begin_frame_exclusive(false) {
+                self.render_frame_item(item);
             }
             self.end_step_exclusive();
         }

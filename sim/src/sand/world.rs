@@ -18,6 +18,7 @@ use super::dirty::{ChangeBounds, Rect};
 use super::error::SimError;
 use super::exclusive::ExclusiveLock;
 use super::frame::FrameSync;
+use super::history::HistoryArena;
 use super::layout::{Layout, BORDER, CHUNK_SHIFT, CHUNK_SIZE, REGION_ALIGN};
 use super::material::Material;
 use super::neighborhood::{DIRTY_MARGIN_X, DIRTY_MARGIN_Y};
@@ -61,6 +62,8 @@ pub struct World {
     pub(super) exclusive: ExclusiveLock,
     pub(super) frame_sync: FrameSync,
     pub(super) paint_queue: PaintQueue,
+    /// Undo and redo (`history.rs`): a heap block the exports attach.
+    pub(super) history: HistoryArena,
 }
 
 // SAFETY: the raw pointers point into the world's own region, which outlives
@@ -164,6 +167,7 @@ impl World {
             frame_sync: FrameSync::new(),
             // SAFETY: the slots were just initialised, inside the region.
             paint_queue: unsafe { PaintQueue::new(paint_slots) },
+            history: HistoryArena::new(),
         };
         // SAFETY: every part written below lies inside the region (see
         // `base`), is aligned for its type (`REGION_ALIGN` is a multiple of

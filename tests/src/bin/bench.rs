@@ -2,7 +2,9 @@
 //! wasm module under wasmtime, on 1..N threads, and whether it meets the
 //! targets. Targets are checked here, never in timed tests.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -17,7 +19,7 @@ use serde::Serialize;
 #[derive(Debug, Parser)]
 #[command(
     name = "quicksand-bench",
-    after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm"
+    after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm\n  ./build.sh bench --no-table --no-targets --competing 1,2"
 )]
 struct Args {
     /// Also print one JSON object per measurement, one per line.
@@ -44,6 +46,14 @@ struct Args {
     /// Skip the targets section.
     #[arg(long)]
     no_targets: bool,
+    /// Skip the full table (the targets that need it say "not measured").
+    #[arg(long)]
+    no_table: bool,
+    /// Also check the oversubscription targets while this many busy threads
+    /// compete for the cores, once per number given (e.g. 1 and the core
+    /// count: `--competing 1,2`).
+    #[arg(long, value_delimiter = ',')]
+    competing: Vec<u32>,
 }
 
 /// One measured line; the JSON keys are part of the benchmark's interface.
@@ -279,6 +289,97 @@ fn print_targets(args: &Args, module: &SimModule, all: &[Measurement]) -> Result
     Ok(())
 }
 
+/// Busy threads that compete with the crew for the cores, as another busy
+/// process would, until dropped.
+struct Competitors {
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Competitors {
+    fn start(count: u32) -> Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..count)
+            .map(|index| {
+                let stop = stop.clone();
+                std::thread::Builder::new().name(format!("competitor-{index}")).spawn(move || {
+                    let mut x = 1u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        // Arithmetic, not `spin_loop`: a real busy process
+                        // never tells the core it is waiting.
+                        for _ in 0..10_000 {
+                            x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+                        }
+                    }
+                })
+            })
+            .collect::<std::io::Result<Vec<_>>>()
+            .context("starting the competing threads")?;
+        Ok(Competitors { stop, threads })
+    }
+}
+
+impl Drop for Competitors {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn settled_world(engine: &str, module: &SimModule, size: u32) -> Result<Box<dyn Engine>> {
+    Ok(match engine {
+        "native" => {
+            let world = NativeWorld::new(size, size, 1)?;
+            world.load_scene(Scene::Settled);
+            Box::new(Native(Arc::new(world)))
+        }
+        _ => {
+            let mut sim = WasmSim::new(module, size, size, 1)?;
+            sim.scene(Scene::Settled)?;
+            Box::new(Wasm(sim))
+        }
+    })
+}
+
+/// The oversubscription targets of the "engine's speed" issue: with
+/// `competing` busy threads on the cores, a second worker must not make the
+/// crew slower than one, and a settled world (a step is its barrier rounds
+/// and almost no work) must stay cheap. Bench only: never in timed tests.
+fn print_competing(args: &Args, module: &SimModule, competing: u32) -> Result<()> {
+    let steps = batch_steps("active", 1024, args.batch_ms)?;
+    println!(
+        "
+competing: {competing} busy thread(s) on {} cores; ratios from {PAIRS} interleaved batch pairs",
+        cores()
+    );
+    let _busy = Competitors::start(competing)?;
+    for engine in ["native", "wasm"] {
+        if !args.engines.iter().any(|e| e == engine) {
+            continue;
+        }
+        let (mut one, mut two) = (active_world(engine, module, 1024)?, active_world(engine, module, 1024)?);
+        let scaling = paired_ratio((one.as_mut(), 1), (two.as_mut(), 2), PAIRS, steps)?;
+        println!(
+            "  [{}] {engine}, 2 workers over 1 (active 1024², {competing} competing) ≥ 1.0: {scaling:.3}×",
+            if scaling >= 1.0 { "pass" } else { "FAIL" }
+        );
+        let mut settled = settled_world(engine, module, 1024)?;
+        settled.run(2, WARMUP_STEPS)?;
+        let settled_steps = 1_000;
+        let per_step = (0..args.batches)
+            .map(|_| settled.run(2, settled_steps).map(|d| d.as_secs_f64() * 1e6 / f64::from(settled_steps)))
+            .collect::<Result<Vec<_>>>()?;
+        let micros = median(per_step);
+        println!(
+            "  [{}] {engine}, settled 1024² step with 2 workers ({competing} competing) ≤ 50 µs: {micros:.3} µs",
+            if micros <= 50.0 { "pass" } else { "FAIL" }
+        );
+    }
+    Ok(())
+}
+
 /// What the crew's end-of-step canary check costs: the leader reads every
 /// worker's `CANARY_BYTES` canary once per step (sim/src/crew/team.rs).
 fn canary_check_micros(workers: usize) -> f64 {
@@ -322,7 +423,8 @@ fn main() -> Result<()> {
         "engine", "scene", "size", "thr", "steps", "ms/step", "Mcells/s"
     );
     let mut all = Vec::new();
-    for &size in &args.sizes {
+    let table_sizes = if args.no_table { &[][..] } else { &args.sizes[..] };
+    for &size in table_sizes {
         for scene in &args.scenes {
             let steps_per_batch = batch_steps(scene, size, args.batch_ms)?;
             for &threads in &args.threads {
@@ -342,6 +444,9 @@ fn main() -> Result<()> {
     }
     if !args.no_targets {
         print_targets(&args, &module, &all)?;
+    }
+    for &competing in &args.competing {
+        print_competing(&args, &module, competing)?;
     }
     Ok(())
 }

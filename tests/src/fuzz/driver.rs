@@ -155,8 +155,10 @@ pub fn run<T: Target>(mut fresh: impl FnMut() -> Result<T>, config: &FuzzConfig)
 /// Calls the driver makes itself, to check the module.
 const HISTORY: usize = 12;
 /// Exports that may move the heap top or grow memory when they succeed.
-const ALLOCATING: [Export; 7] = [
+const ALLOCATING: [Export; 9] = [
     Export::ThreadNew,
+    Export::WorldBeginStroke,
+    Export::WorldQueueScene,
     Export::WorldNew,
     Export::WorldFree,
     Export::SnapshotPtr,

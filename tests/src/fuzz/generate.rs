@@ -14,7 +14,7 @@ use super::model::{Model, MAX_CREWS, MAX_WORLDS, SCENE_COUNT};
 use super::rng::FuzzRng;
 
 /// How often each export is drawn (relative weights).
-const WEIGHTS: [(Export, u32); 42] = [
+const WEIGHTS: [(Export, u32); 51] = [
     (Export::ThreadNew, 3),
     (Export::ThreadSlot, 2),
     (Export::ThreadCanaryIntact, 2),
@@ -33,6 +33,14 @@ const WEIGHTS: [(Export, u32); 42] = [
     (Export::WorldStep, 6),
     (Export::WorldPaint, 14),
     (Export::WorldQueuedPaint, 2),
+    (Export::WorldBeginStroke, 4),
+    (Export::WorldUndo, 3),
+    (Export::WorldRedo, 3),
+    (Export::WorldQueueScene, 2),
+    (Export::WorldApplyPending, 3),
+    (Export::WorldUndoDepth, 1),
+    (Export::WorldRedoDepth, 1),
+    (Export::WorldHistoryBytes, 1),
     (Export::WorldScene, 4),
     (Export::WorldHash, 4),
     (Export::WorldCount, 3),
@@ -54,6 +62,7 @@ const WEIGHTS: [(Export, u32); 42] = [
     (Export::CrewCancelPending, 3),
     (Export::CrewPending, 2),
     (Export::CrewCompleted, 1),
+    (Export::CrewCompletedPtr, 1),
     (Export::CrewFaulted, 1),
     (Export::CrewItemsDone, 2),
     (Export::CrewStop, 1),
@@ -294,7 +303,17 @@ impl Generator {
                     (self.coordinate(width), self.coordinate(height), self.coordinate(width), self.coordinate(height));
                 vec![world, x0, y0, x1, y1, radius, self.material()]
             }
-            Export::WorldScene => vec![self.handle(model, World), self.number(0, SCENE_COUNT - 1)],
+            Export::WorldScene | Export::WorldQueueScene => {
+                vec![self.handle(model, World), self.number(0, SCENE_COUNT - 1)]
+            }
+            Export::WorldBeginStroke => {
+                let stroke = match self.rng.below(100) {
+                    0..=69 => self.rng.range_i32(1, 5),
+                    70..=79 => 0,
+                    _ => self.wild(),
+                };
+                vec![self.handle(model, World), stroke]
+            }
             Export::WorldCount => vec![self.handle(model, World), self.material()],
             Export::SnapshotLoad => {
                 let world = self.handle(model, World);
@@ -312,6 +331,12 @@ impl Generator {
             | Export::WorldHeight
             | Export::WorldStepCount
             | Export::WorldQueuedPaint
+            | Export::WorldUndo
+            | Export::WorldRedo
+            | Export::WorldApplyPending
+            | Export::WorldUndoDepth
+            | Export::WorldRedoDepth
+            | Export::WorldHistoryBytes
             | Export::WorldHash
             | Export::WorldRequestFrame
             | Export::WorldFrameSeq
@@ -349,6 +374,7 @@ impl Generator {
             Export::CrewCancelPending
             | Export::CrewPending
             | Export::CrewCompleted
+            | Export::CrewCompletedPtr
             | Export::CrewFaulted
             | Export::CrewStop => {
                 vec![self.handle(model, Crew)]

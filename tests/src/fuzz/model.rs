@@ -12,8 +12,8 @@ use quicksand_sim::crew::MAX_CREW_WORKERS;
 use quicksand_sim::runtime::registry::{MAX_BARRIERS, MAX_COUNTERS, MAX_THREADS};
 use quicksand_sim::runtime::thread_slot::{GUARD_BYTES, MAX_STACK_BYTES, MAX_TLS_BYTES, MIN_STACK_BYTES, STACK_ALIGN};
 use quicksand_sim::sand::{
-    Rect, World, CHUNK_SIZE, MATERIAL_COUNT, MAX_BRUSH_RADIUS, MAX_WORLD_SIZE, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY,
-    PALETTE_LEN, SNAPSHOT_HEADER_BYTES,
+    Rect, World, CHUNK_SIZE, HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS, MATERIAL_COUNT, MAX_BRUSH_RADIUS,
+    MAX_WORLD_SIZE, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY, PALETTE_LEN, SNAPSHOT_HEADER_BYTES,
 };
 
 use super::expect::{code, Check, Codes, Expect, Outcome};
@@ -79,6 +79,8 @@ pub struct WorldModel {
     pub saved: Option<Saved>,
     /// Whether its snapshot buffer has been allocated.
     pub has_buffer: bool,
+    /// Whether its undo history has been allocated.
+    pub has_history: bool,
 }
 
 impl WorldModel {
@@ -88,6 +90,15 @@ impl WorldModel {
 
     pub fn cells(&self) -> i64 {
         i64::from(self.width) * i64::from(self.height)
+    }
+
+    /// About what its history block takes (docs/ABI.md, "Undo and redo"):
+    /// `HISTORY_WHOLE_WORLDS` saves of every chunk, at most the budget.
+    pub fn history_bytes(&self) -> u64 {
+        let chunks = u64::from(self.width.div_ceil(CHUNK_SIZE)) * u64::from(self.height.div_ceil(CHUNK_SIZE));
+        let whole_world = chunks * 64 + 2 * self.cells() as u64;
+        let budget = u64::from(HISTORY_BUDGET_MIB) << 20;
+        budget.min(u64::from(HISTORY_WHOLE_WORLDS) * whole_world) + 4 * chunks + 64
     }
 }
 
@@ -400,6 +411,33 @@ impl Model {
                 }
             }
             Export::WorldQueuedPaint => Expect::ok(Check::Exactly(i64::from(world.queued))),
+            Export::WorldBeginStroke | Export::WorldUndo | Export::WorldRedo | Export::WorldQueueScene => {
+                let bad = match export {
+                    Export::WorldBeginStroke => a(1) < 0,
+                    Export::WorldQueueScene => !(0..SCENE_COUNT).contains(&a(1)),
+                    _ => false,
+                };
+                let allocates = match export {
+                    Export::WorldBeginStroke => a(1) != 0,
+                    _ => export == Export::WorldQueueScene,
+                };
+                if bad {
+                    invalid
+                } else if world.queued >= PAINT_RING_CAPACITY {
+                    Expect::refused(&[code::QUEUE_FULL])
+                } else {
+                    let may_run_out =
+                        allocates && !world.has_history && self.may_run_out(heap_top, world.history_bytes());
+                    Expect::ok_or(Check::Exactly(0), Codes::NONE.with_if(may_run_out, code::OUT_OF_MEMORY))
+                }
+            }
+            Export::WorldApplyPending if busy => Expect::Refused(busy_codes),
+            Export::WorldApplyPending => Expect::ok(Check::Exactly(0)),
+            // What the history holds depends on which strokes changed
+            // anything; the sim's own tests pin it.
+            Export::WorldUndoDepth | Export::WorldRedoDepth | Export::WorldHistoryBytes => {
+                Expect::ok(Check::Range(0, i64::from(i32::MAX)))
+            }
             Export::WorldScene => match ((0..SCENE_COUNT).contains(&a(1)), busy) {
                 (false, _) => Expect::Refused(Codes::of(&[code::INVALID]).with_if(busy, code::BUSY)),
                 (true, true) => Expect::Refused(busy_codes),
@@ -471,6 +509,7 @@ impl Model {
                 | Export::CrewCancelPending
                 | Export::CrewPending
                 | Export::CrewCompleted
+                | Export::CrewCompletedPtr
                 | Export::CrewFaulted
                 | Export::CrewItemsDone
                 | Export::CrewStop
@@ -515,6 +554,8 @@ impl Model {
             // Never wraps: what was requested, capped at what an i32 holds.
             Export::CrewPending => Expect::ok(Check::Exactly(crew.requested.min(i32::MAX as u64) as i64)),
             Export::CrewCompleted => Expect::ok(Check::Exactly((crew.completed & i32::MAX as u64) as i64)),
+            // The u32 counter inside the crew table: 4 bytes in memory.
+            Export::CrewCompletedPtr => Expect::ok(Check::Address { len: 4 }),
             Export::CrewFaulted => Expect::ok(Check::Exactly(i64::from(crew.faulted))),
             Export::CrewItemsDone if worker_ok(a(1)) => {
                 Expect::ok(Check::Range(crew.items_done[a(1) as usize], i64::from(i32::MAX)))
@@ -578,6 +619,7 @@ impl Model {
                     hash: 0,
                     saved: None,
                     has_buffer: false,
+                    has_history: false,
                 });
                 followups.push(Followup::Adopt(handle));
             }
@@ -602,7 +644,21 @@ impl Model {
                     world.queued += 1;
                 }
             }
-            Export::WorldScene => followups.push(Followup::Rehash(a(0))),
+            Export::WorldScene | Export::WorldApplyPending => {
+                if let Some(world) = self.world_mut(a(0)) {
+                    if call.export == Export::WorldApplyPending {
+                        world.queued = 0;
+                    }
+                }
+                followups.push(Followup::Rehash(a(0)));
+            }
+            Export::WorldBeginStroke | Export::WorldUndo | Export::WorldRedo | Export::WorldQueueScene => {
+                if let Some(world) = self.world_mut(a(0)) {
+                    world.queued += 1;
+                    world.has_history |= call.export == Export::WorldQueueScene
+                        || (call.export == Export::WorldBeginStroke && a(1) != 0);
+                }
+            }
             Export::SnapshotPtr | Export::SnapshotCapacity => {
                 if let Some(world) = self.world_mut(a(0)) {
                     world.has_buffer = true;

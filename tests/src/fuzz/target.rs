@@ -153,6 +153,7 @@ fn single_threaded(module: &SimModule, ty: &MemoryType) -> Result<(Store<()>, In
         Ok(2)
     })?;
     linker.func_wrap("env", "qs_notify", |_: i32, _: i32| -> i32 { 0 })?;
+    linker.func_wrap("env", "qs_now_ms", crate::host::now_ms)?;
     let instance = crate::wt(linker.instantiate(&mut store, &module.module)).context("instantiating sim-st.wasm")?;
     Ok((store, instance, memory))
 }

@@ -7,7 +7,7 @@ use wasmparser::ValType;
 
 /// Version of `docs/ABI.md` these rules implement: what `qs_abi_version`
 /// returns (`ABI_VERSION` in `sim/src/abi/mod.rs`; a test keeps them equal).
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Size of one WebAssembly page (the custom-page-sizes proposal is not
 /// enabled, so every memory uses this size).
@@ -56,6 +56,7 @@ pub const HOST_FUNCTIONS: &[HostFunction] = &[
         name: "qs_notify",
         signature: Signature { params: &[ValType::I32, ValType::I32], results: &[ValType::I32] },
     },
+    HostFunction { name: "qs_now_ms", signature: Signature { params: &[], results: &[ValType::F64] } },
 ];
 
 /// What kind of item an export must be.
@@ -122,6 +123,7 @@ pub const SIM_EXPORT_PREFIX: &str = "qs_";
 
 const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
+const F64: ValType = ValType::F64;
 
 /// Every export of the thread ABI (`docs/ABI.md`, "Linker exports",
 /// "Runtime exports", "Simulation exports"), one line each. A `qs_*` export
@@ -173,12 +175,25 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_world_step", &[I32, I32], &[I32]),
     sim("qs_world_paint", &[I32, I32, I32, I32, I32, I32, I32], &[I32]),
     sim("qs_world_queued_paint", &[I32], &[I32]),
+    sim("qs_world_begin_stroke", &[I32, I32], &[I32]),
+    sim("qs_world_undo", &[I32], &[I32]),
+    sim("qs_world_redo", &[I32], &[I32]),
+    sim("qs_world_queue_scene", &[I32, I32], &[I32]),
+    sim("qs_world_apply_pending", &[I32], &[I32]),
+    sim("qs_world_undo_depth", &[I32], &[I32]),
+    sim("qs_world_redo_depth", &[I32], &[I32]),
+    sim("qs_world_history_bytes", &[I32], &[I32]),
     sim("qs_world_scene", &[I32, I32], &[I32]),
     sim("qs_world_hash", &[I32], &[I64]),
     sim("qs_world_count", &[I32, I32], &[I32]),
     sim("qs_world_request_frame", &[I32], &[I32]),
     sim("qs_world_frame_seq", &[I32], &[I32]),
     sim("qs_world_frame_ptr", &[I32], &[I32]),
+    sim("qs_world_frame_dirty_x0", &[I32], &[I32]),
+    sim("qs_world_frame_dirty_y0", &[I32], &[I32]),
+    sim("qs_world_frame_dirty_x1", &[I32], &[I32]),
+    sim("qs_world_frame_dirty_y1", &[I32], &[I32]),
+    sim("qs_world_render_now", &[I32], &[I32]),
     sim("qs_world_palette_ptr", &[I32], &[I32]),
     sim("qs_world_palette_len", &[I32], &[I32]),
     sim("qs_world_bytes_needed", &[I32, I32], &[I32]),
@@ -194,10 +209,14 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_crew_request_steps", &[I32, I32], &[I32]),
     sim("qs_crew_cancel_pending", &[I32], &[I32]),
     sim("qs_crew_completed", &[I32], &[I32]),
+    sim("qs_crew_completed_ptr", &[I32], &[I32]),
     sim("qs_crew_pending", &[I32], &[I32]),
     sim("qs_crew_items_done", &[I32, I32], &[I32]),
     sim("qs_crew_stop", &[I32], &[I32]),
     sim("qs_crew_faulted", &[I32], &[I32]),
+    sim("qs_crew_timed_steps", &[I32], &[F64]),
+    sim("qs_crew_step_ms", &[I32], &[F64]),
+    sim("qs_crew_serial_ms", &[I32], &[F64]),
     // sim/src/exports/probes.rs (they ship in every build)
     sim("qs_probe_stack_hold", &[I32, I32, I32, I32], &[I32]),
     sim("qs_probe_stack_address", &[], &[I32]),

@@ -99,7 +99,7 @@ impl Rule {
             Rule::UnknownExport => "every qs_* export is in the contract",
             Rule::GlobalImmutable => "__stack_pointer and __tls_base are mutable",
             Rule::NonNumericSignature => "imported and exported functions use only i32/i64/f32/f64",
-            Rule::UnknownImport => "nothing but env.memory, env.qs_wait32, env.qs_notify is imported",
+            Rule::UnknownImport => "nothing but env.memory, env.qs_wait32, env.qs_notify, env.qs_now_ms is imported",
             Rule::ImportWrongType => "the env imports have the documented types",
         }
     }

@@ -4,6 +4,8 @@
 
 mod api;
 mod bench;
+mod frames;
+mod history;
 mod movement;
 mod reactions;
 mod stepping;
