@@ -68,7 +68,13 @@ export function threadSupport() {
   return { ok: true, reason: '' };
 }
 
-async function compile(source) {
+/**
+ * Compiles a module from bytes, a URL or a path, and reads its memory
+ * import (`limits`: initial, maximum, shared) so the caller can make the
+ * memory. Rejects with a LoaderError 'bad-module' when the module is
+ * unreadable. The single-threaded page engine uses it too.
+ */
+export async function compile(source) {
   if (source instanceof WebAssembly.Module) throw new LoaderError('bad-module', 'pass bytes or a URL, not a compiled Module: the loader needs the bytes to size memory');
   const bytes = source instanceof Uint8Array || source instanceof ArrayBuffer ? new Uint8Array(source) : await fetchBytes(source);
   let limits;

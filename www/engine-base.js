@@ -1,5 +1,5 @@
 // What both engines share: one world in wasm memory, the page-side command
-// queue, frames, hashes and snapshots. Subclasses decide how steps run
+// queue, frames, hashes, snapshots and the start world (fresh or from a save). Subclasses decide how steps run
 // (a crew of workers, or the calling thread).
 //
 // Strokes and history commands (undo, redo, a scene) wait in `this.paints`,
@@ -39,20 +39,32 @@ export class EngineBase {
     this.onFault = () => {};
   }
 
-  /** Whether this sim build has the snapshot exports (save, load, undo). */
-  get canSnapshot() {
-    const e = this.exports;
-    return ['qs_world_snapshot_save', 'qs_world_snapshot_load', 'qs_world_snapshot_ptr', 'qs_world_snapshot_capacity'].every(
-      (name) => typeof e[name] === 'function',
-    );
-  }
-
   /** Creates a world (without adopting it) and renders its first frame. */
   createWorld({ width, height, seed, scene }) {
     const handle = check('qs_world_new', this.exports.qs_world_new(width, height, seed | 0));
     if (scene !== null && scene !== undefined) check('qs_world_scene', this.exports.qs_world_scene(handle, scene));
     this.exports.qs_world_request_frame(handle);
     return handle;
+  }
+
+  /**
+   * The world an engine starts with: from `snapshot` (`{ bytes, header }`,
+   * its own size) when given, else a fresh one from `world`
+   * ({ width, height, seed, scene }). Returns the handle, not adopted.
+   */
+  createStartWorld(world, snapshot) {
+    if (!snapshot) return this.createWorld(world);
+    const { width, height, seed } = snapshot.header;
+    const handle = this.createWorld({ width, height, seed, scene: null });
+    this.loadNow(snapshot.bytes, handle);
+    this.exports.qs_world_request_frame(handle);
+    return handle;
+  }
+
+  /** How both engines begin: the fault callback, then the start world (`createStartWorld`), adopted. */
+  begin({ world, snapshot = null, onFault = () => {} }) {
+    this.onFault = onFault;
+    this.adoptWorld(this.createStartWorld(world, snapshot));
   }
 
   adoptWorld(handle) {
@@ -313,7 +325,6 @@ export class EngineBase {
 
   /** A copy of the world's save bytes. Only on an idle world. */
   snapshotNow(handle = this.world) {
-    if (!this.canSnapshot) throw new EngineError('this build of the sim cannot save (qs_world_snapshot_save is missing)');
     const length = check('qs_world_snapshot_save', this.exports.qs_world_snapshot_save(handle));
     const pointer = check('qs_world_snapshot_ptr', this.exports.qs_world_snapshot_ptr(handle));
     return new Uint8Array(this.memory.buffer, pointer, length).slice();
@@ -324,7 +335,6 @@ export class EngineBase {
    * world; on any error the world is untouched and an EngineError says why.
    */
   loadNow(bytes, handle = this.world) {
-    if (!this.canSnapshot) throw new EngineError('this build of the sim cannot load (qs_world_snapshot_load is missing)');
     const capacity = check('qs_world_snapshot_capacity', this.exports.qs_world_snapshot_capacity(handle));
     if (bytes.length > capacity) throw new EngineError(`the save (${bytes.length} bytes) does not fit this world's buffer (${capacity} bytes)`, ERROR.SIZE_MISMATCH);
     const pointer = check('qs_world_snapshot_ptr', this.exports.qs_world_snapshot_ptr(handle));

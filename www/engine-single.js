@@ -1,35 +1,23 @@
 // The fallback engine for pages that are not cross-origin isolated:
 // sim-st.wasm on a plain (non-shared) memory, stepped on the main thread
 // with `qs_world_step`, a little per frame so the page stays responsive.
+// It is built from the loader's own parts: `compile` (fetch, memory import)
+// and the main thread's host imports (`qs_wait32` throws: one thread never
+// waits; `qs_notify` wakes nobody; `qs_now_ms` is the shared clock).
 
-import { checkAbiVersion } from './pkg/loader/quicksand.js';
-import { memoryImport } from './pkg/loader/module-info.js';
-import { nowMs } from './pkg/loader/host-imports.js';
+import { checkAbiVersion, compile } from './pkg/loader/quicksand.js';
+import { nonBlockingImports } from './pkg/loader/host-imports.js';
 import { attachFirstInstance } from './pkg/loader/thread-slot.js';
 import { EngineBase, sleep } from './engine-base.js';
-import { check, EngineError } from './errors.js';
+import { check } from './errors.js';
 import { SINGLE_BATCH_STEPS, SINGLE_FRAME_BUDGET_MS, SPEED_MAX, STACK_BYTES } from './config.js';
 
 const MODULE_URL = new URL('./pkg/sim-st.wasm', import.meta.url);
 
 async function instantiate() {
-  const response = await fetch(MODULE_URL);
-  if (!response.ok) throw new EngineError(`fetching ${MODULE_URL.pathname}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const { initial, maximum } = memoryImport(bytes);
-  const memory = new WebAssembly.Memory({ initial, maximum });
-  const imports = {
-    env: {
-      memory,
-      // One thread: nothing ever has to wait, so a call here is a bug.
-      qs_wait32: () => {
-        throw new Error('no waiting in the single-threaded build');
-      },
-      qs_notify: () => 0,
-      qs_now_ms: nowMs,
-    },
-  };
-  const { instance } = await WebAssembly.instantiate(bytes, imports);
+  const { module, limits } = await compile(MODULE_URL);
+  const memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum });
+  const instance = await WebAssembly.instantiate(module, { env: nonBlockingImports(memory) });
   const exports = instance.exports;
   // Like the loader: a module from another build is refused before any call.
   checkAbiVersion(exports);
@@ -45,16 +33,7 @@ export class SingleEngine extends EngineBase {
   static async start({ world, snapshot = null, onFault = () => {} }) {
     const { exports, memory } = await instantiate();
     const engine = new SingleEngine(exports, memory);
-    engine.onFault = onFault;
-    let handle;
-    if (snapshot) {
-      const { width, height, seed } = snapshot.header;
-      handle = engine.createWorld({ width, height, seed, scene: null });
-      engine.loadNow(snapshot.bytes, handle);
-    } else {
-      handle = engine.createWorld(world);
-    }
-    engine.adoptWorld(handle);
+    engine.begin({ world, snapshot, onFault });
     return engine;
   }
 

@@ -62,8 +62,7 @@ export class ThreadedEngine extends EngineBase {
     });
     try {
       engine = new ThreadedEngine(qs);
-      engine.onFault = onFault;
-      engine.adoptWorld(engine.createStartWorld(world, snapshot));
+      engine.begin({ world, snapshot, onFault });
       engine.startServing();
       return engine;
     } catch (error) {
@@ -114,16 +113,6 @@ export class ThreadedEngine extends EngineBase {
     const result = Atomics.waitAsync(words, index, mark, Math.min(timeoutMs, IDLE_WAIT_SLICE_MS));
     // Not async: the word had already moved on ('not-equal'), or a zero timeout.
     if (result.async) await result.value;
-  }
-
-  /** A world from save bytes (its own size), else a fresh one. */
-  createStartWorld(world, snapshot) {
-    if (!snapshot) return this.createWorld(world);
-    const { width, height, seed } = snapshot.header;
-    const handle = this.createWorld({ width, height, seed, scene: null });
-    this.loadNow(snapshot.bytes, handle);
-    this.exports.qs_world_request_frame(handle);
-    return handle;
   }
 
   /** Every worker enters `qs_crew_serve` for the current world. */

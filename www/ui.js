@@ -228,15 +228,6 @@ export class Toolbar {
     this.elements.threadsField.title = disabledReason || 'Worker threads stepping the world (restarts the engine)';
   }
 
-  /** Enables the controls that need save/load; `reason` says why not otherwise. */
-  setSnapshots(available, reason) {
-    for (const element of [this.elements.save, this.elements.open]) {
-      element.dataset.title ??= element.title;
-      element.disabled = !available;
-      element.title = available ? element.dataset.title : reason;
-    }
-  }
-
   /** Enables Undo and Redo by how many entries each way there are. */
   setHistory(undoCount, redoCount) {
     const { undo, redo } = this.elements;

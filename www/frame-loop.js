@@ -1,0 +1,70 @@
+// The page's frame loop, one call per displayed frame: request steps,
+// upload the frame the sim published (only what changed), draw, stats,
+// the history buttons, a checkpoint when one is due. And, while paused,
+// a frame of the exact world on demand (`syncView`). Methods of the App
+// (main.js), which mixes them in.
+
+import { fitWorld, syncCanvasSize } from './view.js';
+
+export const frameLoop = {
+  /** Called when the engine's world is not the one on screen: new size, new palette, fresh upload. */
+  showWorld() {
+    const engine = this.engine;
+    this.renderer.setWorld(engine.width, engine.height, engine.palette());
+    this.shownWorld = engine.world;
+    this.lastSeq = null;
+    this.needsDraw = true;
+    this.toolbar.setSize(engine.width, engine.height);
+    const who = engine.kind === 'threads' ? `${engine.workerCount} worker thread${engine.workerCount === 1 ? '' : 's'}` : 'single-threaded';
+    this.toolbar.setEngineLine(`${engine.width}×${engine.height} · ${who} · ${this.renderer.kind === 'webgl2' ? 'WebGL2' : 'Canvas2D'}`);
+  },
+
+  frame(now) {
+    requestAnimationFrame(this.frame);
+    // The main thread's own time for this frame (frame-meter.js).
+    const start = performance.now();
+    let uploaded = 0;
+    if (syncCanvasSize(this.canvas)) this.needsDraw = true;
+    const engine = this.engine;
+    if (engine && !engine.fault) {
+      if (this.shownWorld !== engine.world) this.showWorld();
+      engine.tick(this.playing ? this.speed : 0);
+      const seq = engine.frameSeq();
+      if (seq !== this.lastSeq) {
+        // Only what changed since the frame the renderer holds (engine-base.js).
+        const upload = engine.uploadFrame(this.renderer, this.lastSeq);
+        uploaded = upload.bytes;
+        this.lastSeq = upload.held;
+        if (upload.bytes > 0) this.needsDraw = true;
+      }
+      this.stats.frame(now, engine);
+      this.showHistory(engine);
+      this.toolbar.pausedHint(!this.playing && engine.queuedPaintCount() > 0);
+      if (this.checkpoints.due(now, engine.stepCount())) this.takeCheckpoint(engine);
+    }
+    if (this.needsDraw && this.renderer.width) {
+      this.rect = fitWorld(this.canvas.width, this.canvas.height, this.renderer.width, this.renderer.height);
+      this.renderer.draw(this.rect);
+      this.needsDraw = false;
+    }
+    this.meter.frame(performance.now() - start, uploaded);
+  },
+
+  /**
+   * While paused, has the sim publish a frame of the exact current world
+   * (`qs_world_render_now`), which the loop uploads: after a pause, a step
+   * command or an edit. Playing needs nothing: frames flow.
+   */
+  async syncView() {
+    const engine = this.engine;
+    if (this.playing || !engine || engine.fault) return;
+    try {
+      const world = engine.world;
+      await engine.exclusive(() => {
+        if (!this.playing && this.engine === engine && engine.world === world) engine.renderNow();
+      });
+    } catch (error) {
+      this.report(error);
+    }
+  },
+};
