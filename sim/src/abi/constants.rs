@@ -24,10 +24,13 @@ use crate::runtime::thread_slot::{
     ThreadSlot, CANARY_BYTES, GUARD_BYTES, MAX_STACK_BYTES, MIN_STACK_BYTES, STACK_ALIGN,
 };
 use crate::sand::{
-    snapshot_offset, Material, Scene, CHUNK_SIZE, HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS, MATERIAL_COUNT,
-    MAX_BRUSH_RADIUS, MAX_WORLD_SIZE, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY, PALETTE, PALETTE_LEN, SHADE_COUNT,
-    SHADE_MASK, SNAPSHOT_CHECKSUM_BYTES, SNAPSHOT_HEADER_BYTES, SNAPSHOT_MAGIC, SNAPSHOT_RECT_BYTES, SNAPSHOT_VERSION,
-    UNKNOWN_BYTE_FALLBACK,
+    snapshot_offset, Material, Scene, AMBIENT, BRUSH_TEMPERATURE_STEP, CHUNK_SIZE, FILL_MAX_CELLS, HISTORY_BUDGET_MIB,
+    HISTORY_WHOLE_WORLDS, MATERIAL_COUNT, MAX_BRUSH_RADIUS, MAX_TEMPERATURE, MAX_WORLD_SIZE, MIN_TEMPERATURE,
+    PAINT_COORD_MARGIN, PAINT_MASK_DEFAULT, PAINT_MASK_NON_EMPTY, PAINT_RING_CAPACITY, PAINT_TOOL_COOL,
+    PAINT_TOOL_HEAT, PALETTE, PALETTE_LEN, SHADE_COUNT, SHADE_MASK, SNAPSHOT_CELL_BYTES,
+    SNAPSHOT_CELL_BYTES_WITHOUT_TEMPERATURE, SNAPSHOT_CHECKSUM_BYTES, SNAPSHOT_HEADER_BYTES, SNAPSHOT_MAGIC,
+    SNAPSHOT_RECT_BYTES, SNAPSHOT_VERSION, SNAPSHOT_VERSION_WITHOUT_TEMPERATURE, TEMPERATURE_ERROR_SCALE,
+    UNITS_PER_DEGREE, UNKNOWN_BYTE_FALLBACK,
 };
 
 /// One value: every number the ABI uses fits an `i64` (and a JS number).
@@ -127,6 +130,28 @@ const MATERIAL_NAMES: [Label; MATERIAL_COUNT] = {
     out
 };
 
+const MATERIAL_KINDS: [Label; MATERIAL_COUNT] = {
+    let mut out = [const { label(0, "") }; MATERIAL_COUNT];
+    let mut i = 0;
+    while i < out.len() {
+        let material = Material::ALL[i];
+        out[i] = label(material.id() as i64, material.kind_name());
+        i += 1;
+    }
+    out
+};
+
+const MATERIAL_DESCRIPTIONS: [Label; MATERIAL_COUNT] = {
+    let mut out = [const { label(0, "") }; MATERIAL_COUNT];
+    let mut i = 0;
+    while i < out.len() {
+        let material = Material::ALL[i];
+        out[i] = label(material.id() as i64, material.description());
+        i += 1;
+    }
+    out
+};
+
 /// The name hosts use for a scene (`SCENE.MIXED` in abi.js). Exhaustive, so
 /// a new scene does not compile until it has a name.
 pub const fn scene_name(scene: Scene) -> &'static str {
@@ -135,6 +160,8 @@ pub const fn scene_name(scene: Scene) -> &'static str {
         Scene::Active => "active",
         Scene::Mixed => "mixed",
         Scene::Settled => "settled",
+        Scene::Thermal => "thermal",
+        Scene::Landscape => "landscape",
     }
 }
 
@@ -209,6 +236,42 @@ pub const EXPORTS: &[Export] = &[
         body: Body::Labels(&MATERIAL_NAMES),
     },
     Export {
+        name: "MATERIAL_KIND",
+        doc: "Each material's palette group, keyed by id: powder, liquid, gas, solid, energy or tool (the eraser).",
+        body: Body::Labels(&MATERIAL_KINDS),
+    },
+    Export {
+        name: "MATERIAL_DESCRIPTION",
+        doc: "One line about each material for the page, keyed by id.",
+        body: Body::Labels(&MATERIAL_DESCRIPTIONS),
+    },
+    Export {
+        name: "TEMPERATURE",
+        doc: "The temperature plane (qs_world_temperature_ptr): i16 per cell in UNITS_PER_DEGREE-ths of a degree Celsius; AMBIENT, MIN and MAX in those units (docs/CELLS.md).",
+        body: Body::Object(&[
+            number("UNITS_PER_DEGREE", UNITS_PER_DEGREE as i64),
+            number("AMBIENT", AMBIENT as i64),
+            number("MIN", MIN_TEMPERATURE as i64),
+            number("MAX", MAX_TEMPERATURE as i64),
+            number("BYTES_PER_CELL", core::mem::size_of::<crate::sand::Temperature>() as i64),
+            number("BRUSH_STEP", BRUSH_TEMPERATURE_STEP as i64),
+            number("ERROR_SCALE", TEMPERATURE_ERROR_SCALE as i64),
+        ]),
+    },
+    Export {
+        name: "PAINT_TOOL",
+        doc: "Values of qs_world_paint's material argument that paint heat instead of a material.",
+        body: Body::Object(&[number("HEAT", PAINT_TOOL_HEAT as i64), number("COOL", PAINT_TOOL_COOL as i64)]),
+    },
+    Export {
+        name: "PAINT_MASK",
+        doc: "Replace mode: the mask argument of qs_world_paint_masked and qs_world_paint_rect (a material id: only over that material).",
+        body: Body::Object(&[
+            number("DEFAULT", PAINT_MASK_DEFAULT as i64),
+            number("NON_EMPTY", PAINT_MASK_NON_EMPTY as i64),
+        ]),
+    },
+    Export {
         name: "SCENE",
         doc: "Scene ids of qs_world_scene (sim/src/sand/scene.rs).",
         body: Body::Object(&SCENES),
@@ -239,6 +302,7 @@ pub const EXPORTS: &[Export] = &[
             number("MAX_WORLD_SIZE", MAX_WORLD_SIZE as i64),
             number("CHUNK_SIZE", CHUNK_SIZE as i64),
             number("MAX_BRUSH_RADIUS", MAX_BRUSH_RADIUS as i64),
+            number("FILL_MAX_CELLS", FILL_MAX_CELLS as i64),
             number("PAINT_COORD_MARGIN", PAINT_COORD_MARGIN as i64),
             number("PAINT_RING_CAPACITY", PAINT_RING_CAPACITY as i64),
             number("HISTORY_BUDGET_MIB", HISTORY_BUDGET_MIB as i64),
@@ -285,6 +349,9 @@ pub const EXPORTS: &[Export] = &[
         body: Body::Object(&[
             text("MAGIC", SAVE_MAGIC_TEXT),
             number("VERSION", SNAPSHOT_VERSION as i64),
+            number("VERSION_WITHOUT_TEMPERATURE", SNAPSHOT_VERSION_WITHOUT_TEMPERATURE as i64),
+            number("CELL_BYTES", SNAPSHOT_CELL_BYTES as i64),
+            number("CELL_BYTES_WITHOUT_TEMPERATURE", SNAPSHOT_CELL_BYTES_WITHOUT_TEMPERATURE as i64),
             number("HEADER_BYTES", SNAPSHOT_HEADER_BYTES as i64),
             number("CHUNK_RECT_BYTES", SNAPSHOT_RECT_BYTES as i64),
             number("CHECKSUM_BYTES", SNAPSHOT_CHECKSUM_BYTES as i64),
@@ -383,8 +450,10 @@ mod tests {
             let len = world.write_snapshot(&mut bytes).unwrap();
             let chunks = width.div_ceil(CHUNK_SIZE) as usize * height.div_ceil(CHUNK_SIZE) as usize;
             let cells = (width * height) as usize;
-            let expected =
-                size("HEADER_BYTES") + 2 * cells + chunks * size("CHUNK_RECT_BYTES") + size("CHECKSUM_BYTES");
+            let expected = size("HEADER_BYTES")
+                + size("CELL_BYTES") * cells
+                + chunks * size("CHUNK_RECT_BYTES")
+                + size("CHECKSUM_BYTES");
             assert_eq!(len, expected, "{width}x{height}");
             let magic = at("MAGIC");
             assert_eq!(&bytes[magic..magic + 4], SAVE_MAGIC_TEXT.as_bytes());

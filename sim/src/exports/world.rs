@@ -11,7 +11,9 @@ use super::crew::ensure_no_crew_is_stepping;
 use super::runtime::{alloc, free, non_negative, unsigned};
 use crate::abi::{respond, ErrorCode, HandleKind, Response};
 use crate::runtime::registry::{Table, MAX_WORLDS};
-use crate::sand::{Command, Material, Scene, SnapshotError, World, HISTORY_ALIGN, REGION_ALIGN};
+use crate::sand::{
+    Command, Material, Scene, SnapshotError, World, HISTORY_ALIGN, REGION_ALIGN, TEMPERATURE_ERROR_SCALE,
+};
 
 /// Alignment of snapshot buffers (only bytes are read and written).
 const SNAPSHOT_ALIGN: usize = 16;
@@ -153,8 +155,9 @@ pub extern "C" fn qs_world_step(handle: i32, steps: i32) -> i32 {
 }
 
 /// Queues a paint stroke from (x0, y0) to (x1, y1) with brush `radius` and
-/// material id `material` (0 = erase) for the next step. Never blocks.
-/// -1 bad radius/coordinates, -4 queue full, -5 unknown material.
+/// material id `material` (0 = erase) for the next step, or heat with the
+/// Heat and Cool brushes (`PAINT_TOOL` in abi.js). Never blocks.
+/// -1 bad radius/coordinates, -4 queue full, -5 unknown material or tool.
 #[no_mangle]
 pub extern "C" fn qs_world_paint(
     handle: i32,
@@ -168,8 +171,78 @@ pub extern "C" fn qs_world_paint(
     respond((|| {
         let world = world(handle)?;
         let radius = unsigned(radius)?;
-        let material = material(material_id)?;
-        world.enqueue_paint(x0, y0, x1, y1, radius, material as u32)?;
+        // A negative id is no material (and must not wrap into one); the
+        // sim decides which other numbers are materials or tools.
+        let brush = u32::try_from(material_id).map_err(|_| ErrorCode::UnknownMaterial)?;
+        world.enqueue_paint(x0, y0, x1, y1, radius, brush)?;
+        Ok(0)
+    })())
+}
+
+/// `qs_world_paint` in replace mode: only over what `mask` allows
+/// (`PAINT_MASK.DEFAULT`: the table's rule as `qs_world_paint`;
+/// `PAINT_MASK.NON_EMPTY`: every cell that is not empty; a material id:
+/// only cells of that material). -1 also for a number that is no mask.
+#[no_mangle]
+pub extern "C" fn qs_world_paint_masked(
+    handle: i32,
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+    radius: i32,
+    material_id: i32,
+    mask: i32,
+) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let radius = unsigned(radius)?;
+        let brush = u32::try_from(material_id).map_err(|_| ErrorCode::UnknownMaterial)?;
+        world.enqueue_paint_masked((x0, y0, x1, y1), radius, brush, mask)?;
+        Ok(0)
+    })())
+}
+
+/// Queues a rectangle with corners (x0, y0) and (x1, y1): with `filled` 1
+/// every cell between them, with 0 its outline drawn with a brush of
+/// `radius`; over what `mask` allows (as `qs_world_paint_masked`). The
+/// errors of `qs_world_paint_masked`, and -1 for `filled` other than 0 or 1.
+#[no_mangle]
+pub extern "C" fn qs_world_paint_rect(
+    handle: i32,
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+    radius: i32,
+    material_id: i32,
+    mask: i32,
+    filled: i32,
+) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let radius = unsigned(radius)?;
+        let brush = u32::try_from(material_id).map_err(|_| ErrorCode::UnknownMaterial)?;
+        let filled = match filled {
+            0 => false,
+            1 => true,
+            _ => return Err(ErrorCode::InvalidArgument),
+        };
+        world.enqueue_rect((x0, y0, x1, y1), radius, brush, mask, filled)?;
+        Ok(0)
+    })())
+}
+
+/// Queues a flood fill from cell (x, y): the 4-connected region of its
+/// material becomes `material_id`, at most `LIMITS.FILL_MAX_CELLS` cells
+/// (docs/ABI.md, "Tools"). -1 for a cell outside the world or the Heat and
+/// Cool tools (a fill changes materials), -4 queue full, -5 no material.
+#[no_mangle]
+pub extern "C" fn qs_world_fill(handle: i32, x: i32, y: i32, material_id: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let material = u32::try_from(material_id).map_err(|_| ErrorCode::UnknownMaterial)?;
+        world.enqueue_fill(x, y, material)?;
         Ok(0)
     })())
 }
@@ -476,4 +549,46 @@ fn snapshot_load(handle: i32, len: i32) -> Response {
     // The undo entries describe the world the save replaced.
     world.clear_history();
     Ok(0)
+}
+
+/// Address of the temperature plane, border included: one little-endian
+/// `i16` per cell in eighths of a degree Celsius (`TEMPERATURE` in abi.js),
+/// `qs_world_plane_stride` cells per row, world cell (0, 0) at index
+/// `qs_world_plane_origin`. Between steps it holds the current temperatures.
+#[no_mangle]
+pub extern "C" fn qs_world_temperature_ptr(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.temperature_plane_ptr() as i32))())
+}
+
+/// Cells from one plane row to the next (every plane: material, state,
+/// temperature).
+#[no_mangle]
+pub extern "C" fn qs_world_plane_stride(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.plane_stride() as i32))())
+}
+
+/// Index of world cell (0, 0) inside each plane (the planes have a border
+/// of wall cells).
+#[no_mangle]
+pub extern "C" fn qs_world_plane_origin(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.plane_origin() as i32))())
+}
+
+/// The material id of cell (x, y), or -1 for a cell outside the world.
+/// Exact when no steps are pending.
+#[no_mangle]
+pub extern "C" fn qs_world_cell_material(handle: i32, x: i32, y: i32) -> i32 {
+    respond((|| Ok(i32::from(world(handle)?.cell_at(x, y)?.0)))())
+}
+
+/// The temperature of cell (x, y) in plane units (eighths of a degree).
+/// Temperatures can be negative, so an error (a bad handle, a cell outside
+/// the world) is the error code times `TEMPERATURE_ERROR_SCALE` (65536):
+/// every result below -32768 is one. Exact when no steps are pending.
+#[no_mangle]
+pub extern "C" fn qs_world_cell_temperature(handle: i32, x: i32, y: i32) -> i32 {
+    match world(handle).and_then(|world| Ok(world.cell_at(x, y)?.1)) {
+        Ok(temperature) => i32::from(temperature),
+        Err(error) => error.code() * TEMPERATURE_ERROR_SCALE,
+    }
 }

@@ -29,6 +29,20 @@ impl WordHasher {
         self.state = (self.state.rotate_left(WORD_ROTATION) ^ word).wrapping_mul(WORD_MULTIPLIER);
     }
 
+    /// Feeds temperatures, four to a word (little-endian `i16`s, so the
+    /// hash is the same on every platform), then the tail and the count.
+    pub fn write_temperatures(&mut self, temperatures: &[i16]) {
+        let mut words = temperatures.chunks_exact(4);
+        let pack = |values: &[i16]| {
+            values.iter().enumerate().fold(0u64, |word, (i, &value)| word | (u64::from(value as u16) << (16 * i)))
+        };
+        for word in &mut words {
+            self.write_u64(pack(word));
+        }
+        self.write_u64(pack(words.remainder()));
+        self.write_u64(temperatures.len() as u64);
+    }
+
     /// Adds bytes, eight at a time (little-endian), then the tail and the
     /// length.
     pub fn write_bytes(&mut self, bytes: &[u8]) {
@@ -81,6 +95,11 @@ impl World {
             // SAFETY: as above.
             let (_, states) = unsafe { self.rows(y) };
             hasher.write_bytes(states);
+        }
+        for y in 0..self.height as i32 {
+            // SAFETY: as above.
+            let temperatures = unsafe { self.temperature_row(y) };
+            hasher.write_temperatures(temperatures);
         }
         hasher.finish()
     }

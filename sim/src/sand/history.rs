@@ -6,7 +6,7 @@
 //! keeps stepping, or at once on an idle world (`World::apply_pending`).
 //!
 //! **What is saved.** Right before a stroke changes a chunk for the first
-//! time, the chunk is saved: its material and state bytes and its `next`
+//! time, the chunk is saved: its material, state and temperature planes and its `next`
 //! dirty rectangle (what the coming step looks at), which is everything of
 //! a chunk that the hash and the future depend on. A stroke that moves on
 //! to new chunks saves them as it reaches them, at whichever boundary that
@@ -113,8 +113,14 @@ struct Ledger {
     bytes: u32,
 }
 
-/// One saved chunk; its material bytes and then its state bytes follow,
-/// row by row.
+/// Bytes of one cell's temperature in a record.
+const TEMPERATURE_ROW_BYTES: usize = core::mem::size_of::<super::temperature::Temperature>();
+/// Bytes a record keeps per cell: material, state, temperature.
+const BYTES_PER_CELL: usize = 2 + TEMPERATURE_ROW_BYTES;
+
+/// One saved chunk; its material bytes, then its state bytes, then its
+/// temperatures (native `i16`s: they only ever go back into this memory)
+/// follow, row by row.
 #[repr(C)]
 struct RecordHeader {
     serial: u32,
@@ -154,7 +160,7 @@ impl World {
     pub(crate) fn history_bytes_needed(&self) -> usize {
         let cells = self.width as usize * self.height as usize;
         // Every chunk once, each record padded by less than the alignment.
-        let whole_world = self.chunk_count * (RECORD_HEADER_BYTES + HISTORY_ALIGN) + 2 * cells;
+        let whole_world = self.chunk_count * (RECORD_HEADER_BYTES + HISTORY_ALIGN) + BYTES_PER_CELL * cells;
         let ring = align(HISTORY_BUDGET_BYTES.min(HISTORY_WHOLE_WORLDS as usize * whole_world));
         self.ring_offset() + ring
     }
@@ -516,7 +522,7 @@ impl Book<'_> {
         }
         let rect = self.world.chunk_rect(chunk as u32 % self.world.chunks_x, chunk as u32 / self.world.chunks_x);
         let (w, h) = ((rect.x1 - rect.x0) as usize, (rect.y1 - rect.y0) as usize);
-        let size = align(RECORD_HEADER_BYTES + 2 * w * h) as u32;
+        let size = align(RECORD_HEADER_BYTES + BYTES_PER_CELL * w * h) as u32;
         let at = loop {
             if let Some(at) = self.free_place(size) {
                 break at;
@@ -544,14 +550,19 @@ impl Book<'_> {
             rect: [saved.x0, saved.y0, saved.x1, saved.y1],
         };
         // SAFETY: the record's `size` bytes lie in the free part of the
-        // ring (`free_place`), the data after the header holds `2 * w * h`
-        // bytes; the rows are world rows of this chunk; exclusive access.
+        // ring (`free_place`), the data after the header holds
+        // `BYTES_PER_CELL * w * h` bytes; the rows are world rows of this chunk; exclusive access.
         unsafe {
             let data = self.ring.add(at as usize + RECORD_HEADER_BYTES);
             for (row, y) in (rect.y0..rect.y1).enumerate() {
                 let index = self.world.cell_index(rect.x0, y);
                 core::ptr::copy_nonoverlapping(self.world.material.offset(index), data.add(row * w), w);
                 core::ptr::copy_nonoverlapping(self.world.state.offset(index), data.add((h + row) * w), w);
+                core::ptr::copy_nonoverlapping(
+                    self.world.temperature.offset(index).cast::<u8>(),
+                    data.add(2 * h * w + row * TEMPERATURE_ROW_BYTES * w),
+                    TEMPERATURE_ROW_BYTES * w,
+                );
             }
         }
         if last != NONE {
@@ -597,7 +608,7 @@ impl Book<'_> {
         record.rect = [now.x0, now.y0, now.x1, now.y1];
         let woken = record.step != step;
         record.step = step;
-        // SAFETY: the record's data holds `2 * w * h` bytes after its
+        // SAFETY: the record's data holds `BYTES_PER_CELL * w * h` bytes after its
         // header (it was written for this chunk by `save_once`); the rows
         // are world rows of the chunk; exclusive access.
         unsafe {
@@ -606,6 +617,11 @@ impl Book<'_> {
                 let index = world.cell_index(rect.x0, y);
                 core::ptr::swap_nonoverlapping(world.material.offset(index), data.add(row * w), w);
                 core::ptr::swap_nonoverlapping(world.state.offset(index), data.add((h + row) * w), w);
+                core::ptr::swap_nonoverlapping(
+                    world.temperature.offset(index).cast::<u8>(),
+                    data.add(2 * h * w + row * TEMPERATURE_ROW_BYTES * w),
+                    TEMPERATURE_ROW_BYTES * w,
+                );
             }
         }
         state.mark_stale();
@@ -623,4 +639,5 @@ impl Book<'_> {
     }
 }
 
-const _: () = assert!(CHUNK_SIZE as usize * CHUNK_SIZE as usize * 2 + RECORD_HEADER_BYTES <= u32::MAX as usize);
+const _: () =
+    assert!(CHUNK_SIZE as usize * CHUNK_SIZE as usize * BYTES_PER_CELL + RECORD_HEADER_BYTES <= u32::MAX as usize);

@@ -8,8 +8,10 @@
 //!   phase item list         chunk_count * u32
 //!   paint ring slots        PAINT_RING_CAPACITY * PaintSlot
 //!   paint row spans         height * RowSpan
+//!   fill queue              min(width * height, FILL_MAX_CELLS) * u32
 //!   material plane          (width + 2*BORDER) * (height + 2*BORDER) bytes
 //!   state plane             same size
+//!   temperature plane       same number of cells, an i16 each
 //!   frame buffer 0          width * height bytes
 //!   frame buffer 1          width * height bytes
 //! ```
@@ -22,7 +24,9 @@ use core::mem::size_of;
 
 use super::chunk::ChunkState;
 use super::error::SimError;
+use super::fill::fill_queue_len;
 use super::paint::{PaintSlot, RowSpan, PAINT_RING_CAPACITY};
+use super::temperature::Temperature;
 use super::world::World;
 
 /// Cells per chunk side. Chunks are the unit of parallel work and of
@@ -42,6 +46,7 @@ const _: () = assert!(REGION_ALIGN >= core::mem::align_of::<World>());
 const _: () = assert!(REGION_ALIGN.is_multiple_of(core::mem::align_of::<ChunkState>()));
 const _: () = assert!(REGION_ALIGN.is_multiple_of(core::mem::align_of::<RowSpan>()));
 const _: () = assert!(REGION_ALIGN.is_multiple_of(core::mem::align_of::<PaintSlot>()));
+const _: () = assert!(REGION_ALIGN.is_multiple_of(core::mem::align_of::<Temperature>()));
 // Coordinates, packed into 16 bits each for hashing, must fit.
 const _: () = assert!(MAX_WORLD_SIZE + 2 * BORDER <= 1 << 16);
 
@@ -63,8 +68,13 @@ pub(super) struct Layout {
     pub(super) phase_items_offset: usize,
     pub(super) paint_slots_offset: usize,
     pub(super) row_spans_offset: usize,
+    pub(super) fill_queue_offset: usize,
+    /// Entries of the flood-fill queue (`fill.rs`).
+    pub(super) fill_queue_len: usize,
     pub(super) material_offset: usize,
     pub(super) state_offset: usize,
+    /// The temperature plane: `plane_len` `i16` cells.
+    pub(super) temperature_offset: usize,
     pub(super) frame_offsets: [usize; 2],
     /// Bytes in one frame: one palette index per cell.
     pub(super) frame_len: usize,
@@ -119,8 +129,11 @@ impl Layout {
         let paint_slots_len = mul(PAINT_RING_CAPACITY as usize, size_of::<PaintSlot>())?;
         let (paint_slots_offset, end) = place(end, paint_slots_len)?;
         let (row_spans_offset, end) = place(end, mul(height as usize, size_of::<RowSpan>())?)?;
+        let fill_queue_len = fill_queue_len(width, height);
+        let (fill_queue_offset, end) = place(end, mul(fill_queue_len, size_of::<u32>())?)?;
         let (material_offset, end) = place(end, plane_len)?;
         let (state_offset, end) = place(end, plane_len)?;
+        let (temperature_offset, end) = place(end, mul(plane_len, size_of::<Temperature>())?)?;
         let (frame0, end) = place(end, frame_len)?;
         let (frame1, end) = place(end, frame_len)?;
         Ok(Layout {
@@ -136,8 +149,11 @@ impl Layout {
             phase_items_offset,
             paint_slots_offset,
             row_spans_offset,
+            fill_queue_offset,
+            fill_queue_len,
             material_offset,
             state_offset,
+            temperature_offset,
             frame_offsets: [frame0, frame1],
             frame_len,
             total: end,
@@ -163,8 +179,10 @@ mod tests {
             (layout.phase_items_offset, layout.chunk_count * 4),
             (layout.paint_slots_offset, PAINT_RING_CAPACITY as usize * size_of::<PaintSlot>()),
             (layout.row_spans_offset, 70 * size_of::<RowSpan>()),
+            (layout.fill_queue_offset, 100 * 70 * 4),
             (layout.material_offset, layout.plane_len),
             (layout.state_offset, layout.plane_len),
+            (layout.temperature_offset, layout.plane_len * 2),
             (layout.frame_offsets[0], layout.frame_len),
             (layout.frame_offsets[1], layout.frame_len),
         ];

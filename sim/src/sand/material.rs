@@ -6,7 +6,7 @@
 use super::properties::{MaterialProps, MATERIALS};
 
 /// Number of materials; ids are `0..MATERIAL_COUNT`.
-pub const MATERIAL_COUNT: usize = 16;
+pub const MATERIAL_COUNT: usize = 36;
 
 /// What a cell is made of. `Empty` (0) is also the eraser.
 #[repr(u8)]
@@ -28,6 +28,26 @@ pub enum Material {
     Plant = 13,
     Salt = 14,
     Gunpowder = 15,
+    Metal = 16,
+    MoltenMetal = 17,
+    Glass = 18,
+    MoltenGlass = 19,
+    Obsidian = 20,
+    Coal = 21,
+    Ash = 22,
+    Snow = 23,
+    Mud = 24,
+    Clay = 25,
+    Methane = 26,
+    Nitro = 27,
+    Thermite = 28,
+    Heater = 29,
+    Cooler = 30,
+    Cloner = 31,
+    Void = 32,
+    Seed = 33,
+    Ember = 34,
+    Mercury = 35,
 }
 
 /// What a byte that is not a material id behaves as.
@@ -56,30 +76,36 @@ impl Material {
         Material::Plant,
         Material::Salt,
         Material::Gunpowder,
+        Material::Metal,
+        Material::MoltenMetal,
+        Material::Glass,
+        Material::MoltenGlass,
+        Material::Obsidian,
+        Material::Coal,
+        Material::Ash,
+        Material::Snow,
+        Material::Mud,
+        Material::Clay,
+        Material::Methane,
+        Material::Nitro,
+        Material::Thermite,
+        Material::Heater,
+        Material::Cooler,
+        Material::Cloner,
+        Material::Void,
+        Material::Seed,
+        Material::Ember,
+        Material::Mercury,
     ];
 
     /// The material with this id, or `None` for a byte that is not one.
     /// This is the only way a byte becomes a `Material`.
     #[inline(always)]
     pub(crate) const fn from_u8(byte: u8) -> Option<Material> {
-        match byte {
-            0 => Some(Material::Empty),
-            1 => Some(Material::Wall),
-            2 => Some(Material::Sand),
-            3 => Some(Material::Water),
-            4 => Some(Material::Stone),
-            5 => Some(Material::Wood),
-            6 => Some(Material::Fire),
-            7 => Some(Material::Smoke),
-            8 => Some(Material::Steam),
-            9 => Some(Material::Oil),
-            10 => Some(Material::Lava),
-            11 => Some(Material::Ice),
-            12 => Some(Material::Acid),
-            13 => Some(Material::Plant),
-            14 => Some(Material::Salt),
-            15 => Some(Material::Gunpowder),
-            _ => None,
+        if (byte as usize) < MATERIAL_COUNT {
+            Some(Material::ALL[byte as usize])
+        } else {
+            None
         }
     }
 
@@ -107,6 +133,22 @@ impl Material {
     /// Lower-case name, for tools and test output.
     pub const fn name(self) -> &'static str {
         self.props().name
+    }
+
+    /// One line for the page.
+    pub const fn description(self) -> &'static str {
+        self.props().description
+    }
+
+    /// Its palette group: "powder", "liquid", "gas", "solid", "energy" or
+    /// "tool".
+    pub const fn kind_name(self) -> &'static str {
+        self.props().kind.name()
+    }
+
+    /// The temperature painted cells of it start at (plane units).
+    pub const fn initial_temperature(self) -> crate::sand::Temperature {
+        self.props().initial_temperature
     }
 }
 

@@ -23,7 +23,11 @@
 //! | `step.rs` | the stepping protocol |
 //! | `neighborhood.rs` | the relative-offset view rules get |
 //! | `rules/` | one small function per material |
-//! | `paint.rs` | the command ring (strokes, history commands) and stroke rasterising |
+//! | `paint.rs` | the command ring (strokes, rectangles, fills, history commands) and stroke rasterising |
+//! | `paint_mask.rs` | replace mode: what a command may paint over |
+//! | `fill.rs` | flood fill, bounded |
+//! | `brush.rs` | what a stroke puts down: a material, or heat |
+//! | `temperature.rs` | the temperature plane's unit, range and helpers |
 //! | `history.rs` | undo and redo: chunks saved before a stroke changes them |
 //! | `frame.rs` | frame buffers, handshake, palette |
 //! | `hash.rs` | the world hash |
@@ -36,11 +40,13 @@
 //! wasm builds still report them if they become unused. Items only tests use
 //! are `#[cfg(test)]`.
 
+mod brush;
 mod cell;
 mod chunk;
 mod dirty;
 mod error;
 mod exclusive;
+mod fill;
 mod frame;
 mod hash;
 mod history;
@@ -48,12 +54,14 @@ mod layout;
 mod material;
 mod neighborhood;
 mod paint;
+mod paint_mask;
 mod properties;
 mod rng;
 mod rules;
 mod scene;
 mod snapshot;
 mod step;
+mod temperature;
 mod world;
 
 #[cfg(test)]
@@ -62,16 +70,23 @@ mod tests;
 // What other crates use (quicksand-tests: the native engine, the fuzzers;
 // quicksand-tools: the abi.js tests). Everything else is `pub(crate)` or
 // narrower.
+pub use brush::{PAINT_TOOL_COOL, PAINT_TOOL_HEAT};
 pub use cell::SHADE_COUNT;
 pub use dirty::Rect;
 pub use error::SimError;
+pub use fill::FILL_MAX_CELLS;
 pub use frame::PALETTE_LEN;
 pub use history::{HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS};
 pub use layout::{CHUNK_SIZE, MAX_WORLD_SIZE};
 pub use material::{Material, MATERIAL_COUNT};
 pub use paint::{MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY};
+pub use paint_mask::{PAINT_MASK_DEFAULT, PAINT_MASK_NON_EMPTY};
 pub use scene::Scene;
-pub use snapshot::{SNAPSHOT_HEADER_BYTES, SNAPSHOT_VERSION};
+pub use snapshot::{SNAPSHOT_HEADER_BYTES, SNAPSHOT_VERSION, SNAPSHOT_VERSION_WITHOUT_TEMPERATURE};
+pub use temperature::{
+    celsius, Temperature, AMBIENT, BRUSH_TEMPERATURE_STEP, MAX_TEMPERATURE, MIN_TEMPERATURE, TEMPERATURE_ERROR_SCALE,
+    UNITS_PER_DEGREE,
+};
 pub use world::World;
 
 // What the rest of this crate uses (`abi`, and the exports).
@@ -85,8 +100,9 @@ pub(crate) use material::UNKNOWN_BYTE_FALLBACK;
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports, reason = "only the wasm exports use it"))]
 pub(crate) use paint::Command;
 pub(crate) use snapshot::{
-    offset as snapshot_offset, SnapshotError, CHECKSUM_BYTES as SNAPSHOT_CHECKSUM_BYTES,
-    RECT_BYTES as SNAPSHOT_RECT_BYTES, SNAPSHOT_MAGIC,
+    offset as snapshot_offset, SnapshotError, CELL_BYTES as SNAPSHOT_CELL_BYTES,
+    CELL_BYTES_WITHOUT_TEMPERATURE as SNAPSHOT_CELL_BYTES_WITHOUT_TEMPERATURE,
+    CHECKSUM_BYTES as SNAPSHOT_CHECKSUM_BYTES, RECT_BYTES as SNAPSHOT_RECT_BYTES, SNAPSHOT_MAGIC,
 };
 
 /// The save checksum and world hash; public so that outside tools (the save

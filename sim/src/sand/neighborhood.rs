@@ -19,6 +19,7 @@ use super::material::{Material, UNKNOWN_BYTE_FALLBACK};
 use super::properties::{DISPLACEMENT_WEIGHT_BY_BYTE, MAX_BLAST_RADIUS, MAX_SPREAD};
 use super::rng::{mix32, RandomBits, StepRng, Stream};
 use super::rules;
+use super::temperature::{Temperature, AMBIENT};
 use super::world::World;
 
 /// The farthest (in x or y) a rule may read or write from its own cell.
@@ -40,6 +41,8 @@ const _: () = assert!(MAX_REACH <= CHUNK_SIZE as i32 / 2);
 /// Distinguishes the random word that shades a spawned cell from the word
 /// the rule at that position uses.
 const SPAWN_SALT: u32 = 0x5EED_CE11;
+/// Distinguishes the random word of heat decisions from the rule's.
+const HEAT_SALT: u32 = 0x0B0E_1A1D;
 
 /// A cursor over the cells of one chunk during one step.
 pub(super) struct Neighborhood {
@@ -47,6 +50,8 @@ pub(super) struct Neighborhood {
     material: *mut u8,
     /// World cell (0, 0) of the state plane.
     state: *mut u8,
+    /// World cell (0, 0) of the temperature plane.
+    temperature: *mut Temperature,
     stride: isize,
     /// Plane index of the current cell.
     index: isize,
@@ -70,6 +75,7 @@ impl Neighborhood {
         Neighborhood {
             material: world.material,
             state: world.state,
+            temperature: world.temperature,
             stride: world.stride,
             index: 0,
             x: 0,
@@ -114,10 +120,17 @@ impl Neighborhood {
         self.x = x;
         self.y = y;
         // A byte that is no material behaves as the fallback (wall), which
-        // never does anything.
-        if let Some(material) = Material::from_u8(byte) {
-            rules::update(self, material);
+        // never does anything and insulates.
+        let Some(material) = Material::from_u8(byte) else {
+            return;
+        };
+        // Heat first: conduction from the temperatures as they are, then a
+        // change of state if the cell is now past a transition point (which
+        // ends its turn).
+        if rules::heat_turn(self, byte, material) {
+            return;
         }
+        rules::update(self, material);
     }
 
     /// The cells changed (or kept awake) so far.
@@ -196,6 +209,11 @@ impl Neighborhood {
             unsafe {
                 *self.material.offset(index) = cell.material.id();
                 *self.state.offset(index) = cell.state.with_clock(self.clock).0;
+                // Empty space holds no heat: what vanishes takes its heat
+                // out of the world (docs/CELLS.md, "Temperature").
+                if cell.material == Material::Empty {
+                    *self.temperature.offset(index) = AMBIENT;
+                }
             }
             self.changes.include(self.x + dx, self.y + dy);
         }
@@ -219,9 +237,50 @@ impl Neighborhood {
             *self.state.offset(here) = (*self.state.offset(other) & !CLOCK_BIT) | self.clock;
             *self.material.offset(other) = material_here;
             *self.state.offset(other) = (state_here & !CLOCK_BIT) | self.clock;
+            // Heat travels with the cell.
+            let temperature_here = *self.temperature.offset(here);
+            *self.temperature.offset(here) = *self.temperature.offset(other);
+            *self.temperature.offset(other) = temperature_here;
         }
         self.changes.include(self.x, self.y);
         self.changes.include(self.x + dx, self.y + dy);
+    }
+
+    /// The raw material byte at (dx, dy) (the wall's beyond reach).
+    #[inline(always)]
+    pub(super) fn byte_at(&self, dx: i32, dy: i32) -> u8 {
+        match self.offset(dx, dy) {
+            // SAFETY: as in `get`.
+            Some(index) => unsafe { *self.material.offset(index) },
+            None => UNKNOWN_BYTE_FALLBACK.id(),
+        }
+    }
+
+    /// The temperature at (dx, dy) (ambient beyond reach).
+    #[inline(always)]
+    pub(super) fn temperature_at(&self, dx: i32, dy: i32) -> Temperature {
+        match self.offset(dx, dy) {
+            // SAFETY: as in `get`.
+            Some(index) => unsafe { *self.temperature.offset(index) },
+            None => AMBIENT,
+        }
+    }
+
+    /// Sets the temperature at (dx, dy) and records the change (so the
+    /// cell and its margins are looked at next step). Ignored beyond reach.
+    #[inline(always)]
+    pub(super) fn set_temperature(&mut self, dx: i32, dy: i32, temperature: Temperature) {
+        if let Some(index) = self.offset(dx, dy) {
+            // SAFETY: as in `get`.
+            unsafe { *self.temperature.offset(index) = temperature };
+            self.changes.include(self.x + dx, self.y + dy);
+        }
+    }
+
+    /// The temperature of the current cell.
+    #[inline(always)]
+    pub(super) fn temperature(&self) -> Temperature {
+        self.temperature_at(0, 0)
     }
 
     /// Puts a new cell of `material` at (dx, dy).
@@ -248,6 +307,14 @@ impl Neighborhood {
     #[inline]
     fn spawn_random(&self, dx: i32, dy: i32) -> u32 {
         mix32(self.rng.at((self.x + dx) as u32, (self.y + dy) as u32) ^ SPAWN_SALT)
+    }
+
+    /// Random bits for this cell's heat decisions, independent of
+    /// [`Neighborhood::dice`] (so an ignition roll does not steer the
+    /// rule that follows).
+    #[inline(always)]
+    pub(super) fn heat_dice(&self) -> RandomBits {
+        RandomBits::new(mix32(self.rng.at(self.x as u32, self.y as u32) ^ HEAT_SALT))
     }
 
     /// This cell's random bits for this step: hash(seed, step, x, y).

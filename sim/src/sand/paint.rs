@@ -3,7 +3,10 @@
 //! commands, never blocking) and emptied, in order, at the start of each
 //! step (`begin_step`) or at once on an idle world (`apply_pending`).
 //!
-//! Besides strokes the ring carries the history commands (`history.rs`):
+//! Besides strokes the ring carries the other drawing tools, rectangles
+//! (filled, or an outline drawn with the brush) and flood fills
+//! (`fill.rs`), each with a replace-mode mask (`paint_mask.rs`), and the
+//! history commands (`history.rs`):
 //! "the strokes from here on belong to stroke N", undo, redo, and a scene
 //! that replaces the world. They share the ring so that they apply in the
 //! order the page sent them, at a step boundary, without stopping a crew.
@@ -17,12 +20,14 @@
 
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
+use super::brush::Brush;
 use super::cell::{clock_for_step, Cell, CLOCK_BIT};
 use super::dirty::ChangeBounds;
 use super::error::SimError;
+use super::fill::FillCommand;
 use super::layout::{CHUNK_SHIFT, MAX_WORLD_SIZE};
-use super::material::Material;
 use super::neighborhood::{DIRTY_MARGIN_X, DIRTY_MARGIN_Y};
+use super::paint_mask::PaintMask;
 use super::rng::{StepRng, Stream};
 use super::scene::Scene;
 use super::world::World;
@@ -45,7 +50,8 @@ pub(crate) struct PaintCommand {
     pub(super) x1: i32,
     pub(super) y1: i32,
     pub(super) radius: u32,
-    pub(super) material: Material,
+    pub(super) brush: Brush,
+    pub(super) mask: PaintMask,
 }
 
 impl PaintCommand {
@@ -60,7 +66,7 @@ impl PaintCommand {
         material: u32,
         (width, height): (u32, u32),
     ) -> Result<PaintCommand, SimError> {
-        let material = u8::try_from(material).ok().and_then(Material::from_u8).ok_or(SimError::UnknownMaterial)?;
+        let brush = Brush::from_u32(material).ok_or(SimError::UnknownMaterial)?;
         if radius > MAX_BRUSH_RADIUS {
             return Err(SimError::InvalidArgument);
         }
@@ -68,7 +74,14 @@ impl PaintCommand {
         if !(near(x0, width) && near(x1, width) && near(y0, height) && near(y1, height)) {
             return Err(SimError::InvalidArgument);
         }
-        Ok(PaintCommand { x0, y0, x1, y1, radius, material })
+        Ok(PaintCommand { x0, y0, x1, y1, radius, brush, mask: PaintMask::Default })
+    }
+}
+
+impl PaintCommand {
+    /// This command with the replace-mode mask `mask` (`PaintMask::from_i32`), or `None` for no mask.
+    pub(super) fn with_mask(self, mask: i32) -> Option<PaintCommand> {
+        PaintMask::from_i32(mask).map(|mask| PaintCommand { mask, ..self })
     }
 }
 
@@ -76,6 +89,15 @@ impl PaintCommand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Command {
     Paint(PaintCommand),
+    /// A rectangle with corners (x0, y0) and (x1, y1) of the command: every
+    /// cell between them (`filled`), or its four edges drawn as strokes of
+    /// the command's radius.
+    Rect {
+        shape: PaintCommand,
+        filled: bool,
+    },
+    /// A flood fill (`fill.rs`).
+    Fill(FillCommand),
     /// The strokes after this one belong to stroke `id` (0: to none, so
     /// they are not recorded for undo).
     BeginStroke(u32),
@@ -91,17 +113,25 @@ const KIND_BEGIN_STROKE: u32 = 1;
 const KIND_UNDO: u32 = 2;
 const KIND_REDO: u32 = 3;
 const KIND_SCENE: u32 = 4;
+const KIND_RECT_FILLED: u32 = 5;
+const KIND_RECT_OUTLINE: u32 = 6;
+const KIND_FILL: u32 = 7;
 
 /// A slot's words as the consumer read them: kind, end points, radius,
-/// material. Commands other than `Paint` keep their argument in `x0`.
-type RawSlot = (u32, (i32, i32, i32, i32), u32, u32);
+/// material, mask. Fills keep their seed in `x0`, `y0`; the history
+/// commands keep their argument in `x0`.
+type RawSlot = (u32, (i32, i32, i32, i32), u32, u32, i32);
 
 impl Command {
     /// The command a slot holds, checked again (a misused ring, with two
     /// producers, may mix fields); `None` for one that makes no sense.
-    fn decode((kind, ends, radius, material): RawSlot, size: (u32, u32)) -> Option<Command> {
+    fn decode((kind, ends, radius, material, mask): RawSlot, size: (u32, u32)) -> Option<Command> {
+        let shape = || PaintCommand::new(ends, radius, material, size).ok().and_then(|c| c.with_mask(mask));
         match kind {
-            KIND_PAINT => PaintCommand::new(ends, radius, material, size).ok().map(Command::Paint),
+            KIND_PAINT => shape().map(Command::Paint),
+            KIND_RECT_FILLED => shape().map(|shape| Command::Rect { shape, filled: true }),
+            KIND_RECT_OUTLINE => shape().map(|shape| Command::Rect { shape, filled: false }),
+            KIND_FILL => FillCommand::new(ends.0, ends.1, material, size).ok().map(Command::Fill),
             KIND_BEGIN_STROKE => Some(Command::BeginStroke(ends.0 as u32)),
             KIND_UNDO => Some(Command::Undo),
             KIND_REDO => Some(Command::Redo),
@@ -112,9 +142,13 @@ impl Command {
 
     /// The slot words of this command.
     fn encode(&self) -> RawSlot {
-        let with_argument = |kind: u32, argument: u32| (kind, (argument as i32, 0, 0, 0), 0, 0);
+        let with_argument = |kind: u32, argument: u32| (kind, (argument as i32, 0, 0, 0), 0, 0, 0);
+        let shape =
+            |kind: u32, c: &PaintCommand| (kind, (c.x0, c.y0, c.x1, c.y1), c.radius, c.brush.to_u32(), c.mask.to_i32());
         match *self {
-            Command::Paint(c) => (KIND_PAINT, (c.x0, c.y0, c.x1, c.y1), c.radius, c.material.id() as u32),
+            Command::Paint(c) => shape(KIND_PAINT, &c),
+            Command::Rect { shape: c, filled } => shape(if filled { KIND_RECT_FILLED } else { KIND_RECT_OUTLINE }, &c),
+            Command::Fill(f) => (KIND_FILL, (f.x, f.y, 0, 0), 0, f.material.id() as u32, 0),
             Command::BeginStroke(id) => with_argument(KIND_BEGIN_STROKE, id),
             Command::Undo => with_argument(KIND_UNDO, 0),
             Command::Redo => with_argument(KIND_REDO, 0),
@@ -135,6 +169,7 @@ pub(super) struct PaintSlot {
     y1: AtomicI32,
     radius: AtomicU32,
     material: AtomicU32,
+    mask: AtomicI32,
 }
 
 impl PaintSlot {
@@ -148,6 +183,7 @@ impl PaintSlot {
             y1: AtomicI32::new(0),
             radius: AtomicU32::new(0),
             material: AtomicU32::new(0),
+            mask: AtomicI32::new(0),
         }
     }
 }
@@ -196,7 +232,7 @@ impl PaintQueue {
     fn push(&self, command: &Command) -> Result<(), SimError> {
         self.ensure_room()?;
         let tail = self.tail.load(Ordering::Relaxed);
-        let (kind, (x0, y0, x1, y1), radius, material) = command.encode();
+        let (kind, (x0, y0, x1, y1), radius, material, mask) = command.encode();
         let slot = self.slot(tail);
         slot.kind.store(kind, Ordering::Relaxed);
         slot.x0.store(x0, Ordering::Relaxed);
@@ -205,6 +241,7 @@ impl PaintQueue {
         slot.y1.store(y1, Ordering::Relaxed);
         slot.radius.store(radius, Ordering::Relaxed);
         slot.material.store(material, Ordering::Relaxed);
+        slot.mask.store(mask, Ordering::Relaxed);
         // Release: the slot is written before the consumer can see it.
         self.tail.store(tail.wrapping_add(1), Ordering::Release);
         Ok(())
@@ -223,6 +260,7 @@ impl PaintQueue {
             ),
             slot.radius.load(Ordering::Relaxed),
             slot.material.load(Ordering::Relaxed),
+            slot.mask.load(Ordering::Relaxed),
         )
     }
 
@@ -328,6 +366,43 @@ impl World {
         self.paint_queue.push(&Command::Paint(command))
     }
 
+    /// `enqueue_paint` with a replace-mode mask (`paint_mask.rs`):
+    /// `InvalidArgument` for a number that is no mask.
+    pub fn enqueue_paint_masked(
+        &self,
+        (x0, y0, x1, y1): (i32, i32, i32, i32),
+        radius: u32,
+        material: u32,
+        mask: i32,
+    ) -> Result<(), SimError> {
+        let command = PaintCommand::new((x0, y0, x1, y1), radius, material, (self.width, self.height))?;
+        let command = command.with_mask(mask).ok_or(SimError::InvalidArgument)?;
+        self.paint_queue.push(&Command::Paint(command))
+    }
+
+    /// Queues a rectangle with corners (x0, y0) and (x1, y1): every cell
+    /// between them (`filled`), or its outline drawn with a brush of
+    /// `radius`; over what `mask` allows. Errors as `enqueue_paint_masked`.
+    pub fn enqueue_rect(
+        &self,
+        corners: (i32, i32, i32, i32),
+        radius: u32,
+        material: u32,
+        mask: i32,
+        filled: bool,
+    ) -> Result<(), SimError> {
+        let shape = PaintCommand::new(corners, radius, material, (self.width, self.height))?;
+        let shape = shape.with_mask(mask).ok_or(SimError::InvalidArgument)?;
+        self.paint_queue.push(&Command::Rect { shape, filled })
+    }
+
+    /// Queues a flood fill from cell (x, y) with `material` (`fill.rs`;
+    /// errors as `FillCommand::new`).
+    pub fn enqueue_fill(&self, x: i32, y: i32, material: u32) -> Result<(), SimError> {
+        let command = FillCommand::new(x, y, material, (self.width, self.height))?;
+        self.paint_queue.push(&Command::Fill(command))
+    }
+
     /// Queues a history command (`history.rs`) behind the strokes queued so
     /// far. Never blocks; `QueueFull` when the ring is full.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
@@ -374,6 +449,10 @@ impl World {
             unsafe {
                 match command {
                     Some(Command::Paint(stroke)) => self.paint_stroke(&stroke),
+                    Some(Command::Rect { shape, filled }) => self.paint_rect(&shape, filled),
+                    Some(Command::Fill(fill)) => {
+                        self.fill_region(&fill);
+                    }
                     Some(Command::BeginStroke(id)) => self.history_begin_stroke(id),
                     Some(Command::Undo) => self.history_undo(),
                     Some(Command::Redo) => self.history_redo(),
@@ -422,13 +501,63 @@ impl World {
                 spans[(y - top) as usize].include(px - half_width, px + half_width);
             }
         }
+        // SAFETY: the caller has exclusive access; the spans are world rows from `top`.
+        unsafe { self.paint_spans(spans, top, command.brush, command.mask) };
+    }
+
+    /// Paints a rectangle command now: every cell between the corners
+    /// (`filled`), or the four edges as strokes of the command's radius.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    pub(super) unsafe fn paint_rect(&self, shape: &PaintCommand, filled: bool) {
+        let (left, right) = (shape.x0.min(shape.x1), shape.x0.max(shape.x1));
+        let (top, bottom) = (shape.y0.min(shape.y1), shape.y0.max(shape.y1));
+        if !filled {
+            let edge = |x0, y0, x1, y1| PaintCommand { x0, y0, x1, y1, ..*shape };
+            for side in [
+                edge(left, top, right, top),
+                edge(left, bottom, right, bottom),
+                edge(left, top, left, bottom),
+                edge(right, top, right, bottom),
+            ] {
+                // SAFETY: the caller has exclusive access.
+                unsafe { self.paint_stroke(&side) };
+            }
+            return;
+        }
+        let (first, last) = (top.max(0), bottom.min(self.height as i32 - 1));
+        if first > last {
+            return;
+        }
+        // SAFETY: rows `first..=last` are world rows, and the span scratch
+        // has one entry per world row; the caller has exclusive access.
+        let spans =
+            unsafe { core::slice::from_raw_parts_mut(self.row_spans.add(first as usize), (last - first + 1) as usize) };
+        for span in spans.iter_mut() {
+            *span = RowSpan::EMPTY;
+            span.include(left, right);
+        }
+        // SAFETY: the caller has exclusive access; the spans are world rows from `first`.
+        unsafe { self.paint_spans(spans, first, shape.brush, shape.mask) };
+    }
+
+    /// Puts `brush` down on the cells of `spans` (row `top` onwards, clipped
+    /// to the world) that `mask` allows, after letting the history save them.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells; `spans` are rows
+    /// `top..top + spans.len()` of the world.
+    unsafe fn paint_spans(&self, spans: &[RowSpan], top: i32, brush: Brush, mask: PaintMask) {
+        let width = self.width as i32;
         // SAFETY: the caller has exclusive access.
         unsafe { self.record_stroke_area(spans, top) };
         let step = self.step_count();
         let rng = StepRng::new(self.seed(), step, Stream::Paint);
         // Painted cells take their turn in the step that is starting.
         let clock = clock_for_step(step) ^ CLOCK_BIT;
-        let overwrite = command.material.props().paint_overwrites;
         let mut changes = ChangeBounds::NONE;
         let mut band = top >> CHUNK_SHIFT;
         for (row, span) in spans.iter().enumerate() {
@@ -445,12 +574,25 @@ impl World {
             for x in x0..=x1 {
                 // SAFETY: (x, y) is in the world; exclusive access (caller).
                 let (existing, _) = unsafe { self.read_raw(x, y) };
-                if !overwrite && existing != Material::Empty.id() {
+                if !mask.allows(brush, existing) {
                     continue;
                 }
-                let cell = Cell::fresh(command.material, rng.at(x as u32, y as u32)).with_clock(clock);
-                // SAFETY: as above.
-                unsafe { self.write_raw(x, y, cell.material.id(), cell.state.0) };
+                match brush {
+                    Brush::Material(material) => {
+                        let cell = Cell::fresh(material, rng.at(x as u32, y as u32)).with_clock(clock);
+                        // SAFETY: as above.
+                        unsafe { self.write_fresh(x, y, cell) };
+                    }
+                    // Heat and Cool change temperatures only.
+                    Brush::Heat | Brush::Cool => {
+                        // SAFETY: as above.
+                        let before = unsafe { self.read_temperature(x, y) };
+                        if let Some(heated) = brush.heated(before) {
+                            // SAFETY: as above.
+                            unsafe { self.write_temperature(x, y, heated) };
+                        }
+                    }
+                }
             }
             changes.include_span(x0, x1, y);
         }

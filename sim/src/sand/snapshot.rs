@@ -6,12 +6,22 @@
 
 use super::dirty::Rect;
 use super::hash::WordHasher;
+use super::temperature::{clamp_temperature, AMBIENT};
 use super::world::World;
 
 /// "QSND": the first four bytes of every save.
 pub(crate) const SNAPSHOT_MAGIC: [u8; 4] = *b"QSND";
-/// The format version this build writes and reads.
-pub const SNAPSHOT_VERSION: u16 = 1;
+/// The format version this build writes. It reads this one and
+/// [`SNAPSHOT_VERSION_WITHOUT_TEMPERATURE`].
+pub const SNAPSHOT_VERSION: u16 = 2;
+/// Version 1: no temperature plane; its cells load at ambient temperature.
+pub const SNAPSHOT_VERSION_WITHOUT_TEMPERATURE: u16 = 1;
+/// Bytes per cell of the temperature plane (a little-endian `i16`).
+pub(crate) const TEMPERATURE_BYTES: usize = 2;
+/// Bytes per cell in a version-1 save: a material byte and a state byte.
+pub(crate) const CELL_BYTES_WITHOUT_TEMPERATURE: usize = 2;
+/// Bytes per cell in a save this build writes: the two, and the temperature.
+pub(crate) const CELL_BYTES: usize = CELL_BYTES_WITHOUT_TEMPERATURE + TEMPERATURE_BYTES;
 /// Bytes before the material plane.
 pub const SNAPSHOT_HEADER_BYTES: usize = 32;
 /// Bytes of one chunk's saved dirty rectangle: x0, y0, x1, y1 as i32.
@@ -66,8 +76,15 @@ fn read_u64(bytes: &[u8], at: usize) -> u64 {
 impl World {
     /// Bytes a snapshot of this world takes.
     pub(crate) fn snapshot_len(&self) -> usize {
+        self.snapshot_len_of(SNAPSHOT_VERSION)
+    }
+
+    /// Bytes a snapshot of this world takes in format `version` (1 or 2).
+    fn snapshot_len_of(&self, version: u16) -> usize {
         let cells = self.width as usize * self.height as usize;
-        SNAPSHOT_HEADER_BYTES + 2 * cells + self.chunk_count * RECT_BYTES + CHECKSUM_BYTES
+        let per_cell =
+            if version == SNAPSHOT_VERSION_WITHOUT_TEMPERATURE { CELL_BYTES_WITHOUT_TEMPERATURE } else { CELL_BYTES };
+        SNAPSHOT_HEADER_BYTES + per_cell * cells + self.chunk_count * RECT_BYTES + CHECKSUM_BYTES
     }
 
     /// Writes a snapshot into `out` and returns its length. Exclusive with
@@ -88,13 +105,16 @@ impl World {
         let cells = self.width as usize * self.height as usize;
         let (materials, rest) = out[SNAPSHOT_HEADER_BYTES..].split_at_mut(cells);
         let (states, rest) = rest.split_at_mut(cells);
+        let (temperatures, rest) = rest.split_at_mut(TEMPERATURE_BYTES * cells);
         let mut at = 0;
         for y in 0..self.height as i32 {
             for x in 0..self.width as i32 {
                 // SAFETY: the lock is held and (x, y) is inside the world.
-                let (material, state) = unsafe { self.read_raw(x, y) };
+                let ((material, state), temperature) = unsafe { (self.read_raw(x, y), self.read_temperature(x, y)) };
                 materials[at] = material;
                 states[at] = state;
+                temperatures[TEMPERATURE_BYTES * at..TEMPERATURE_BYTES * (at + 1)]
+                    .copy_from_slice(&temperature.to_le_bytes());
                 at += 1;
             }
         }
@@ -122,13 +142,14 @@ impl World {
         }
         let version = u16::from_le_bytes([bytes[offset::VERSION], bytes[offset::VERSION + 1]]);
         let flags = u16::from_le_bytes([bytes[offset::FLAGS], bytes[offset::FLAGS + 1]]);
-        if version != SNAPSHOT_VERSION || flags != 0 {
+        let known = version == SNAPSHOT_VERSION || version == SNAPSHOT_VERSION_WITHOUT_TEMPERATURE;
+        if !known || flags != 0 {
             return Err(SnapshotError::UnsupportedVersion);
         }
         if read_u32(bytes, offset::WIDTH) != self.width || read_u32(bytes, offset::HEIGHT) != self.height {
             return Err(SnapshotError::SizeMismatch);
         }
-        let len = self.snapshot_len();
+        let len = self.snapshot_len_of(version);
         if bytes.len() != len {
             return Err(SnapshotError::NotASave);
         }
@@ -141,17 +162,30 @@ impl World {
         let cells = self.width as usize * self.height as usize;
         let materials = &bytes[SNAPSHOT_HEADER_BYTES..SNAPSHOT_HEADER_BYTES + cells];
         let states = &bytes[SNAPSHOT_HEADER_BYTES + cells..SNAPSHOT_HEADER_BYTES + 2 * cells];
+        let temperatures_start = SNAPSHOT_HEADER_BYTES + 2 * cells;
+        let temperatures_len = len - CHECKSUM_BYTES - self.chunk_count * RECT_BYTES - temperatures_start;
+        let temperatures = &bytes[temperatures_start..temperatures_start + temperatures_len];
         let mut at = 0;
         for y in 0..self.height as i32 {
             for x in 0..self.width as i32 {
+                // A version 1 save has no temperatures: its cells are at
+                // ambient. Saved values outside the range are clamped, so a
+                // forged file cannot hold a temperature no step could make.
+                let temperature = match temperatures.get(TEMPERATURE_BYTES * at..TEMPERATURE_BYTES * (at + 1)) {
+                    Some(pair) => clamp_temperature(i32::from(i16::from_le_bytes([pair[0], pair[1]]))),
+                    None => AMBIENT,
+                };
                 // SAFETY: the lock is held and (x, y) is inside the world.
                 // Unknown material bytes are kept: the rules treat them as
                 // wall (`UNKNOWN_BYTE_FALLBACK`), so they are harmless.
-                unsafe { self.write_raw(x, y, materials[at], states[at]) };
+                unsafe {
+                    self.write_raw(x, y, materials[at], states[at]);
+                    self.write_temperature(x, y, temperature);
+                }
                 at += 1;
             }
         }
-        let rects = &bytes[SNAPSHOT_HEADER_BYTES + 2 * cells..body];
+        let rects = &bytes[temperatures_start + temperatures_len..body];
         for (index, saved) in rects.chunks_exact(RECT_BYTES).enumerate() {
             let field = |i: usize| read_u32(saved, i * 4) as i32;
             let saved = Rect { x0: field(0), y0: field(1), x1: field(2), y1: field(3) };

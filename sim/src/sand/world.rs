@@ -25,6 +25,7 @@ use super::neighborhood::{DIRTY_MARGIN_X, DIRTY_MARGIN_Y};
 use super::paint::{PaintQueue, PaintSlot, RowSpan, PAINT_RING_CAPACITY};
 use super::rng::{StepRng, Stream};
 use super::step::{PhaseRange, PHASE_COUNT};
+use super::temperature::{Temperature, AMBIENT};
 
 /// A falling-sand world living in a region of memory it was given.
 ///
@@ -49,12 +50,19 @@ pub struct World {
     pub(super) material: *mut u8,
     /// World cell (0, 0) of the state plane.
     pub(super) state: *mut u8,
+    /// World cell (0, 0) of the temperature plane (`temperature.rs`).
+    pub(super) temperature: *mut Temperature,
+    /// Index of world cell (0, 0) inside each plane.
+    pub(super) origin: usize,
     pub(super) chunks: *const ChunkState,
     pub(super) chunk_count: usize,
     /// Chunk indices of the work items of all phases, phase after phase.
     pub(super) phase_items: *mut u32,
     /// Scratch for rasterising paint strokes: one span per world row.
     pub(super) row_spans: *mut RowSpan,
+    /// The flood-fill queue (`fill.rs`): `fill_queue_len` entries.
+    pub(super) fill_queue: *mut u32,
+    pub(super) fill_queue_len: usize,
     pub(super) frames: [*mut u8; 2],
     /// Steps completed so far.
     pub(super) step: AtomicU64,
@@ -138,6 +146,9 @@ impl World {
         let material = unsafe { part(layout.material_offset).add(origin) };
         // SAFETY: as above.
         let state = unsafe { part(layout.state_offset).add(origin) };
+        let temperature_plane = part(layout.temperature_offset).cast::<Temperature>();
+        // SAFETY: as above; the temperature plane is aligned (layout.rs).
+        let temperature = unsafe { temperature_plane.add(origin) };
         let paint_slots = part(layout.paint_slots_offset).cast::<PaintSlot>();
         // SAFETY: the part holds `PAINT_RING_CAPACITY` slots, aligned (see
         // layout.rs), not yet shared.
@@ -156,10 +167,14 @@ impl World {
             seed: AtomicU64::new(seed),
             material,
             state,
+            temperature,
+            origin,
             chunks: part(layout.chunks_offset).cast::<ChunkState>(),
             chunk_count: layout.chunk_count,
             phase_items: part(layout.phase_items_offset).cast::<u32>(),
             row_spans: part(layout.row_spans_offset).cast::<RowSpan>(),
+            fill_queue: part(layout.fill_queue_offset).cast::<u32>(),
+            fill_queue_len: layout.fill_queue_len,
             frames: [part(layout.frame_offsets[0]), part(layout.frame_offsets[1])],
             step: AtomicU64::new(0),
             phases: [const { PhaseRange::new() }; PHASE_COUNT as usize],
@@ -185,6 +200,9 @@ impl World {
             }
             ptr::write_bytes(part(layout.material_offset), Material::Wall.id(), layout.plane_len);
             ptr::write_bytes(part(layout.state_offset), 0, layout.plane_len);
+            for index in 0..layout.plane_len {
+                temperature_plane.add(index).write(AMBIENT);
+            }
             for row in 0..height as usize {
                 ptr::write_bytes(material.add(row * layout.stride), Material::Empty.id(), width as usize);
             }
@@ -237,6 +255,36 @@ impl World {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
     pub(crate) fn height(&self) -> u32 {
         self.height
+    }
+
+    /// The address of the temperature plane, border included.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn temperature_plane_ptr(&self) -> *const Temperature {
+        self.temperature.wrapping_sub(self.origin)
+    }
+
+    /// Cells from one plane row to the next.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn plane_stride(&self) -> usize {
+        self.stride as usize
+    }
+
+    /// Index of world cell (0, 0) inside each plane.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn plane_origin(&self) -> usize {
+        self.origin
+    }
+
+    /// The material byte and temperature of cell (x, y); `InvalidArgument`
+    /// outside the world.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
+    pub(crate) fn cell_at(&self, x: i32, y: i32) -> Result<(u8, Temperature), SimError> {
+        if !self.contains(x, y) {
+            return Err(SimError::InvalidArgument);
+        }
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held, and (x, y) is in the world.
+        Ok(unsafe { (self.read_raw(x, y).0, self.read_temperature(x, y)) })
     }
 
     /// The seed all randomness derives from.
@@ -354,6 +402,60 @@ impl World {
         }
     }
 
+    /// Puts a new cell at (x, y), which must be in the world, at its
+    /// material's initial temperature. Marks nothing.
+    ///
+    /// # Safety
+    ///
+    /// As for [`World::read_raw`].
+    #[inline]
+    pub(super) unsafe fn write_fresh(&self, x: i32, y: i32, cell: Cell) {
+        // SAFETY: the caller's contract is the one both need.
+        unsafe {
+            self.write_raw(x, y, cell.material.id(), cell.state.0);
+            self.write_temperature(x, y, cell.material.props().initial_temperature);
+        }
+    }
+
+    /// The temperature of cell (x, y), which must be in the world.
+    ///
+    /// # Safety
+    ///
+    /// As for [`World::read_raw`].
+    #[inline]
+    pub(super) unsafe fn read_temperature(&self, x: i32, y: i32) -> Temperature {
+        assert!(self.contains(x, y));
+        // SAFETY: (x, y) is in the world, so the index is inside the plane;
+        // the caller guarantees no concurrent writer.
+        unsafe { *self.temperature.offset(self.cell_index(x, y)) }
+    }
+
+    /// Sets the temperature of cell (x, y), which must be in the world.
+    /// Marks nothing.
+    ///
+    /// # Safety
+    ///
+    /// As for [`World::read_raw`].
+    #[inline]
+    pub(super) unsafe fn write_temperature(&self, x: i32, y: i32, temperature: Temperature) {
+        assert!(self.contains(x, y));
+        // SAFETY: as in `read_temperature`, with no concurrent reader either.
+        unsafe { *self.temperature.offset(self.cell_index(x, y)) = temperature };
+    }
+
+    /// Row `y` of the temperature plane (world cells only).
+    ///
+    /// # Safety
+    ///
+    /// As for [`World::read_raw`], for as long as the slice lives.
+    #[inline]
+    pub(super) unsafe fn temperature_row(&self, y: i32) -> &[Temperature] {
+        assert!(y >= 0 && y < self.height as i32);
+        // SAFETY: row `y` of the world is `width` cells inside the plane;
+        // the caller guarantees nobody writes them while the slice lives.
+        unsafe { core::slice::from_raw_parts(self.temperature.offset(self.cell_index(0, y)), self.width as usize) }
+    }
+
     /// Row `y` of the material and state planes (world cells only).
     ///
     /// # Safety
@@ -403,6 +505,28 @@ impl World {
         Some((material, CellState(state)))
     }
 
+    /// The temperature of cell (x, y) in plane units (ambient outside).
+    #[cfg(test)]
+    pub(super) fn temperature_at(&self, x: i32, y: i32) -> Temperature {
+        if !self.contains(x, y) {
+            return AMBIENT;
+        }
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held, and (x, y) is in the world.
+        unsafe { self.read_temperature(x, y) }
+    }
+
+    /// Sets the temperature of cell (x, y) (in the world) and wakes it.
+    #[cfg(test)]
+    pub(super) fn set_temperature_at(&self, x: i32, y: i32, temperature: Temperature) {
+        let _exclusive = self.exclusive.lock();
+        // SAFETY: the lock is held; `write_temperature` checks (x, y).
+        unsafe { self.write_temperature(x, y, temperature) };
+        let mut changes = ChangeBounds::NONE;
+        changes.include(x, y);
+        self.mark_changed(&changes);
+    }
+
     /// Puts a new cell of `material` at (x, y), to be updated from the next
     /// step on. Errors with `InvalidArgument` outside the world.
     #[cfg(test)]
@@ -427,7 +551,7 @@ impl World {
             for x in rect.x0..rect.x1 {
                 let cell = fresh.make(material, x, y);
                 // SAFETY: the lock is held, and (x, y) is in the world.
-                unsafe { self.write_raw(x, y, cell.material.id(), cell.state.0) };
+                unsafe { self.write_fresh(x, y, cell) };
             }
         }
         let mut changes = ChangeBounds::NONE;

@@ -28,8 +28,8 @@ struct Args {
     /// World sizes (square side in cells).
     #[arg(long, value_delimiter = ',', default_values_t = [512, 1024, 2048])]
     sizes: Vec<u32>,
-    /// Scenes: active, settled, mixed.
-    #[arg(long, value_delimiter = ',', default_values = ["active", "settled", "mixed"])]
+    /// Scenes: active, settled, mixed, thermal.
+    #[arg(long, value_delimiter = ',', default_values = ["active", "settled", "mixed", "thermal"])]
     scenes: Vec<String>,
     /// Thread counts (default: 1 up to the number of cores).
     #[arg(long, value_delimiter = ',')]
@@ -80,7 +80,8 @@ fn scene_named(name: &str) -> Result<Scene> {
         "settled" => Scene::Settled,
         "mixed" => Scene::Mixed,
         "empty" => Scene::Empty,
-        other => bail!("unknown scene {other:?} (active, settled, mixed)"),
+        "thermal" => Scene::Thermal,
+        other => bail!("unknown scene {other:?} (active, settled, mixed, thermal)"),
     })
 }
 

@@ -13,7 +13,8 @@ use quicksand_sim::runtime::registry::{MAX_BARRIERS, MAX_COUNTERS, MAX_THREADS};
 use quicksand_sim::runtime::thread_slot::{GUARD_BYTES, MAX_STACK_BYTES, MAX_TLS_BYTES, MIN_STACK_BYTES, STACK_ALIGN};
 use quicksand_sim::sand::{
     Rect, World, CHUNK_SIZE, HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS, MATERIAL_COUNT, MAX_BRUSH_RADIUS,
-    MAX_WORLD_SIZE, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY, PALETTE_LEN, SNAPSHOT_HEADER_BYTES,
+    MAX_WORLD_SIZE, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY, PAINT_TOOL_COOL, PAINT_TOOL_HEAT, PALETTE_LEN,
+    SNAPSHOT_HEADER_BYTES,
 };
 
 use super::expect::{code, Check, Codes, Expect, Outcome};
@@ -23,8 +24,8 @@ use super::export::{Call, Export};
 /// module is wasm-only, so the host cannot name them.
 pub const MAX_WORLDS: usize = 16;
 pub const MAX_CREWS: usize = 8;
-/// Scenes 0..=3 (docs/ABI.md `qs_world_scene`).
-pub const SCENE_COUNT: i32 = 4;
+/// Scenes 0..=4 (docs/ABI.md `qs_world_scene`).
+pub const SCENE_COUNT: i32 = quicksand_sim::sand::Scene::ALL.len() as i32;
 /// Slack for "might this allocation run out of memory": alignment, the
 /// allocator's rounding, and native struct sizes differing from wasm's.
 const ALLOCATION_SLACK: u64 = 1 << 20;
@@ -34,7 +35,7 @@ pub fn snapshot_len(width: u32, height: u32) -> u64 {
     let cells = u64::from(width) * u64::from(height);
     let chunks = u64::from(width.div_ceil(CHUNK_SIZE)) * u64::from(height.div_ceil(CHUNK_SIZE));
     SNAPSHOT_HEADER_BYTES as u64
-        + 2 * cells
+        + 4 * cells
         + chunks * std::mem::size_of::<Rect>() as u64
         + std::mem::size_of::<u64>() as u64
 }
@@ -395,7 +396,8 @@ impl Model {
                     (-i64::from(PAINT_COORD_MARGIN)..i64::from(size) + i64::from(PAINT_COORD_MARGIN))
                         .contains(&i64::from(value))
                 };
-                let material_bad = !(0..MATERIAL_COUNT as i32).contains(&a(6));
+                let tools = [PAINT_TOOL_HEAT as i32, PAINT_TOOL_COOL as i32];
+                let material_bad = !(0..MATERIAL_COUNT as i32).contains(&a(6)) && !tools.contains(&a(6));
                 let ends_near = near(a(1), world.width)
                     && near(a(3), world.width)
                     && near(a(2), world.height)

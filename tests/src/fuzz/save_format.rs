@@ -20,8 +20,10 @@ pub struct SaveLayout {
     pub height: usize,
     pub seed: usize,
     pub step: usize,
-    /// Sections: materials, states, activity rectangles, checksum.
+    /// Sections: materials, states, temperatures (v2), activity rectangles,
+    /// checksum.
     pub states: usize,
+    pub temperatures: usize,
     pub rects: usize,
     pub checksum: usize,
     pub len: usize,
@@ -60,7 +62,8 @@ impl SaveLayout {
             seed: offset("seed")?,
             step: offset("step")?,
             states: SNAPSHOT_HEADER_BYTES + cells,
-            rects: SNAPSHOT_HEADER_BYTES + 2 * cells,
+            temperatures: SNAPSHOT_HEADER_BYTES + 2 * cells,
+            rects: SNAPSHOT_HEADER_BYTES + 4 * cells,
             checksum: len - 8,
             len,
             chunks,
@@ -71,7 +74,7 @@ impl SaveLayout {
     pub fn boundaries(&self) -> Vec<usize> {
         let mut at =
             vec![0, 4, self.version, self.flags, self.width, self.height, self.seed, self.step, SNAPSHOT_HEADER_BYTES];
-        at.extend([self.states, self.rects, self.checksum, self.len]);
+        at.extend([self.states, self.temperatures, self.rects, self.checksum, self.len]);
         at.extend((0..self.chunks).map(|chunk| self.rects + chunk * std::mem::size_of::<Rect>()));
         at.sort_unstable();
         at.dedup();
@@ -114,16 +117,25 @@ pub fn reseal(bytes: &mut [u8]) {
 /// the code of the first fault in the order the checks must go (a field is
 /// only meaningful once the ones before it are right).
 pub fn expected_code(bytes: &[u8], width: u32, height: u32, layout: &SaveLayout) -> i32 {
-    let version = quicksand_sim::sand::SNAPSHOT_VERSION;
+    use quicksand_sim::sand::{SNAPSHOT_VERSION, SNAPSHOT_VERSION_WITHOUT_TEMPERATURE};
     if bytes.len() < SNAPSHOT_HEADER_BYTES || bytes[..4] != layout.magic {
-        code::NOT_A_SAVE
-    } else if u16_at(bytes, layout.version) != version || u16_at(bytes, layout.flags) != 0 {
+        return code::NOT_A_SAVE;
+    }
+    let version = u16_at(bytes, layout.version);
+    // A version 1 save has no temperature plane (docs/SAVE_FORMAT.md).
+    let len = if version == SNAPSHOT_VERSION_WITHOUT_TEMPERATURE {
+        layout.len - (layout.rects - layout.temperatures)
+    } else {
+        layout.len
+    };
+    let known = version == SNAPSHOT_VERSION || version == SNAPSHOT_VERSION_WITHOUT_TEMPERATURE;
+    if !known || u16_at(bytes, layout.flags) != 0 {
         code::UNSUPPORTED_VERSION
     } else if u32_at(bytes, layout.width) != width || u32_at(bytes, layout.height) != height {
         code::SIZE_MISMATCH
-    } else if bytes.len() != layout.len {
+    } else if bytes.len() != len {
         code::NOT_A_SAVE
-    } else if bytes[layout.checksum..] != checksum(&bytes[..layout.checksum]).to_le_bytes() {
+    } else if bytes[len - 8..] != checksum(&bytes[..len - 8]).to_le_bytes() {
         code::CORRUPT
     } else {
         0

@@ -145,8 +145,10 @@ pub fn random_mutation(
         }
         70..=77 => {
             // Planes of random bytes: unknown materials must behave as wall.
+            // (Temperatures stay as saved: a load clamps out-of-range ones,
+            // which the resave check would rightly see as a difference.)
             let known = rng.percent(50);
-            for byte in &mut bytes[SNAPSHOT_HEADER_BYTES..layout.rects] {
+            for byte in &mut bytes[SNAPSHOT_HEADER_BYTES..layout.temperatures] {
                 *byte = if known { rng.below(MATERIAL_COUNT as u64) as u8 } else { rng.below(256) as u8 };
             }
             reseal(&mut bytes);

@@ -179,9 +179,22 @@ impl<T: Target> Bench<T> {
             }
         }
         let resaved = save_of(&mut self.target, world)?;
-        let (header, planes) = (&bytes[..SNAPSHOT_HEADER_BYTES], SNAPSHOT_HEADER_BYTES..self.layout.rects);
+        let (header, planes) = (&bytes[..SNAPSHOT_HEADER_BYTES], SNAPSHOT_HEADER_BYTES..self.layout.temperatures);
         if &resaved[..SNAPSHOT_HEADER_BYTES] != header || resaved[planes.clone()] != bytes[planes] {
             bail!("accepted, but a save right after it differs from the file in its header or planes");
+        }
+        // Temperatures come back as saved, clamped into the range.
+        let temperatures = self.layout.temperatures..self.layout.rects;
+        let clamped = |pair: &[u8]| {
+            i16::from_le_bytes([pair[0], pair[1]])
+                .clamp(quicksand_sim::sand::MIN_TEMPERATURE, quicksand_sim::sand::MAX_TEMPERATURE)
+        };
+        let same = resaved[temperatures.clone()]
+            .chunks_exact(2)
+            .zip(bytes[temperatures].chunks_exact(2))
+            .all(|(now, saved)| i16::from_le_bytes([now[0], now[1]]) == clamped(saved));
+        if !same {
+            bail!("accepted, but a save right after it has other temperatures than the file (clamped)");
         }
         let steps = rng.range_i32(1, 3);
         for stepped in [Some(world), has_twin.then_some(twin)].into_iter().flatten() {

@@ -7,7 +7,7 @@ use wasmparser::ValType;
 
 /// Version of `docs/ABI.md` these rules implement: what `qs_abi_version`
 /// returns (`ABI_VERSION` in `sim/src/abi/mod.rs`; a test keeps them equal).
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// Size of one WebAssembly page (the custom-page-sizes proposal is not
 /// enabled, so every memory uses this size).
@@ -174,6 +174,9 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_world_step_count", &[I32], &[I32]),
     sim("qs_world_step", &[I32, I32], &[I32]),
     sim("qs_world_paint", &[I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_paint_masked", &[I32, I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_paint_rect", &[I32, I32, I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_fill", &[I32, I32, I32, I32], &[I32]),
     sim("qs_world_queued_paint", &[I32], &[I32]),
     sim("qs_world_begin_stroke", &[I32, I32], &[I32]),
     sim("qs_world_undo", &[I32], &[I32]),
@@ -201,6 +204,11 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_world_snapshot_capacity", &[I32], &[I32]),
     sim("qs_world_snapshot_save", &[I32], &[I32]),
     sim("qs_world_snapshot_load", &[I32, I32], &[I32]),
+    sim("qs_world_temperature_ptr", &[I32], &[I32]),
+    sim("qs_world_plane_stride", &[I32], &[I32]),
+    sim("qs_world_plane_origin", &[I32], &[I32]),
+    sim("qs_world_cell_material", &[I32, I32, I32], &[I32]),
+    sim("qs_world_cell_temperature", &[I32, I32, I32], &[I32]),
     // sim/src/exports/crew.rs
     sim("qs_crew_new", &[I32], &[I32]),
     sim("qs_crew_reset", &[I32, I32], &[I32]),

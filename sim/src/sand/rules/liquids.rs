@@ -1,7 +1,7 @@
-//! Liquids: water, oil, lava and acid flow and find their level.
+//! Liquids flow and find their level.
 
 use super::motion::{flow, flow_viscous};
-use super::reactions::{find_neighbour, radiate_heat, Heat};
+use super::reactions::find_neighbour;
 use crate::sand::material::Material;
 use crate::sand::neighborhood::Neighborhood;
 use crate::sand::properties::MaterialProps;
@@ -10,29 +10,38 @@ const WATER: &MaterialProps = Material::Water.props();
 const OIL: &MaterialProps = Material::Oil.props();
 const LAVA: &MaterialProps = Material::Lava.props();
 const ACID: &MaterialProps = Material::Acid.props();
+const MOLTEN_METAL: &MaterialProps = Material::MoltenMetal.props();
+const MOLTEN_GLASS: &MaterialProps = Material::MoltenGlass.props();
+const MUD: &MaterialProps = Material::Mud.props();
+const NITRO: &MaterialProps = Material::Nitro.props();
+const MERCURY: &MaterialProps = Material::Mercury.props();
 
-/// Water: flows. (Heat boils it, ice freezes it, plants drink it, salt
-/// dissolves in it: the other materials' rules.)
+/// Water: flows. (Heat boils it and cold freezes it: `heat.rs`; plants
+/// drink it, salt dissolves in it: the other materials' rules.)
 #[inline(always)]
 pub(super) fn water(cell: &mut Neighborhood) {
     flow(cell, WATER);
 }
 
-/// Oil: flows, and floats on water because it is lighter. (Fire lights it.)
+/// Oil: flows, and floats on water because it is lighter.
 #[inline(always)]
 pub(super) fn oil(cell: &mut Neighborhood) {
     flow(cell, OIL);
 }
 
-/// Lava: heats its neighbours (turning to stone where it meets water), and
-/// flows slowly.
+/// Lava: where a quenching neighbour (water) touches it, it sets into
+/// obsidian; else it flows slowly. (Its heat boils the water.)
 #[inline]
 pub(super) fn lava(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
-    match radiate_heat(cell, LAVA, &mut dice) {
-        Heat::Quenched => return,
-        Heat::Reacted | Heat::Pending => cell.keep_awake(),
-        Heat::Nothing => {}
+    if let Some(quenched) = LAVA.quenched_into {
+        if find_neighbour(cell, &mut dice, |near| near.quenches).is_some() {
+            cell.keep_awake();
+            if dice.roll(LAVA.quench_chance) {
+                cell.become_new(quenched);
+                return;
+            }
+        }
     }
     flow_viscous(cell, LAVA, &mut dice);
 }
@@ -50,4 +59,37 @@ pub(super) fn acid(cell: &mut Neighborhood) {
         }
     }
     flow(cell, ACID);
+}
+
+/// Molten metal: runs, and sets into metal as it cools.
+#[inline]
+pub(super) fn molten_metal(cell: &mut Neighborhood) {
+    let mut dice = cell.dice();
+    flow_viscous(cell, MOLTEN_METAL, &mut dice);
+}
+
+/// Molten glass: oozes, and sets into glass as it cools.
+#[inline]
+pub(super) fn molten_glass(cell: &mut Neighborhood) {
+    let mut dice = cell.dice();
+    flow_viscous(cell, MOLTEN_GLASS, &mut dice);
+}
+
+/// Mud: oozes; heat dries it into clay.
+#[inline]
+pub(super) fn mud(cell: &mut Neighborhood) {
+    let mut dice = cell.dice();
+    flow_viscous(cell, MUD, &mut dice);
+}
+
+/// Nitro: flows until heat sets it off.
+#[inline(always)]
+pub(super) fn nitro(cell: &mut Neighborhood) {
+    flow(cell, NITRO);
+}
+
+/// Mercury: flows under everything else that flows.
+#[inline(always)]
+pub(super) fn mercury(cell: &mut Neighborhood) {
+    flow(cell, MERCURY);
 }

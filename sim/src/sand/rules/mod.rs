@@ -2,15 +2,21 @@
 //! `match`. Rules see the world only through a [`Neighborhood`] and take
 //! every number from the material table.
 //!
-//! Shared pieces: `motion.rs` (falling, flowing, rising) and `reactions.rs`
-//! (heat, ageing, explosions, neighbour searches).
+//! Shared pieces: `heat.rs` (conduction and the changes of state that
+//! temperature drives), `motion.rs` (falling, flowing, rising) and
+//! `reactions.rs` (explosions, ageing, growth, neighbour searches).
 
 mod gases;
+mod heat;
 mod liquids;
 mod motion;
 mod powders;
 mod reactions;
 mod solids;
+
+pub(super) use heat::heat_turn;
+#[cfg(test)]
+pub(super) use heat::{heat_flow, CONDUCTION_SHIFT, MIN_FLOW_FACTOR};
 
 use super::material::Material;
 use super::neighborhood::Neighborhood;
@@ -21,20 +27,40 @@ pub(super) fn update(cell: &mut Neighborhood, material: Material) {
     match material {
         // Empty cells are skipped before dispatch; nothing to do either way.
         Material::Empty => {}
-        Material::Wall => solids::wall(cell),
-        Material::Stone => solids::stone(cell),
-        Material::Wood => solids::wood(cell),
-        Material::Ice => solids::ice(cell),
+        Material::Wall
+        | Material::Stone
+        | Material::Wood
+        | Material::Ice
+        | Material::Metal
+        | Material::Glass
+        | Material::Obsidian
+        | Material::Clay => solids::inert(cell),
         Material::Plant => solids::plant(cell),
+        Material::Heater => solids::heater(cell),
+        Material::Cooler => solids::cooler(cell),
+        Material::Cloner => solids::cloner(cell),
+        Material::Void => solids::void(cell),
         Material::Sand => powders::sand(cell),
         Material::Salt => powders::salt(cell),
         Material::Gunpowder => powders::gunpowder(cell),
+        Material::Coal => powders::coal(cell),
+        Material::Ash => powders::ash(cell),
+        Material::Snow => powders::snow(cell),
+        Material::Thermite => powders::thermite(cell),
+        Material::Seed => powders::seed(cell),
+        Material::Ember => powders::ember(cell),
         Material::Water => liquids::water(cell),
         Material::Oil => liquids::oil(cell),
         Material::Lava => liquids::lava(cell),
         Material::Acid => liquids::acid(cell),
+        Material::MoltenMetal => liquids::molten_metal(cell),
+        Material::MoltenGlass => liquids::molten_glass(cell),
+        Material::Mud => liquids::mud(cell),
+        Material::Nitro => liquids::nitro(cell),
+        Material::Mercury => liquids::mercury(cell),
         Material::Fire => gases::fire(cell),
         Material::Smoke => gases::smoke(cell),
         Material::Steam => gases::steam(cell),
+        Material::Methane => gases::methane(cell),
     }
 }

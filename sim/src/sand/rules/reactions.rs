@@ -1,16 +1,17 @@
 //! Reactions shared by several materials: looking for a neighbour to react
-//! with, heat (burning, boiling, melting), explosions and lifetimes.
+//! with, explosions and lifetimes. (Heat and what it does: `heat.rs`.)
 
 use crate::sand::material::Material;
 use crate::sand::neighborhood::Neighborhood;
 use crate::sand::properties::{MaterialProps, StateOfMatter};
 use crate::sand::rng::RandomBits;
+use crate::sand::temperature::Temperature;
 
 /// The four orthogonal neighbours (below, right, above, left).
-const ORTHOGONAL: [(i32, i32); 4] = [(0, 1), (1, 0), (0, -1), (-1, 0)];
+pub(super) const ORTHOGONAL: [(i32, i32); 4] = [(0, 1), (1, 0), (0, -1), (-1, 0)];
 
 /// Random bits that pick where a search over `ORTHOGONAL` starts.
-const ORTHOGONAL_START_BITS: u32 = ORTHOGONAL.len().trailing_zeros();
+pub(super) const ORTHOGONAL_START_BITS: u32 = ORTHOGONAL.len().trailing_zeros();
 
 /// An orthogonal neighbour of the current cell whose material passes
 /// `wanted`, searching from a random side; returns its offset and material.
@@ -31,77 +32,11 @@ pub(super) fn find_neighbour(
     None
 }
 
-/// What a hot cell did to its surroundings this step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Heat {
-    /// Nothing around reacts to heat.
-    Nothing,
-    /// Something could react, but the dice said not yet.
-    Pending,
-    /// A neighbour caught fire, exploded or melted.
-    Reacted,
-    /// The hot cell boiled a neighbour and was quenched (it is no longer
-    /// what it was; the rule must stop).
-    Quenched,
-}
-
-/// A hot cell (fire, lava) works on its four neighbours, at most one
-/// reaction per step: it boils what boils (and is quenched by it), sets
-/// alight what burns, and melts what melts.
-#[inline]
-pub(super) fn radiate_heat(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits) -> Heat {
-    let start = dice.take(ORTHOGONAL_START_BITS) as usize;
-    let mut pending = false;
-    for turn in 0..ORTHOGONAL.len() {
-        let (dx, dy) = ORTHOGONAL[(start + turn) % ORTHOGONAL.len()];
-        let target = cell.get(dx, dy);
-        let target_props = target.props();
-        if let Some(vapour) = target_props.boils_into {
-            cell.spawn(dx, dy, vapour);
-            if let Some(cooled) = props.quenched_into {
-                cell.become_new(cooled);
-                return Heat::Quenched;
-            }
-            return Heat::Reacted;
-        }
-        if target_props.is_flammable() {
-            pending = true;
-            if dice.roll(target_props.flammability) {
-                ignite(cell, dx, dy, target_props);
-                return Heat::Reacted;
-            }
-        }
-        if let Some(melted) = target_props.melts_into {
-            pending = true;
-            if dice.roll(target_props.melt_chance) {
-                cell.spawn(dx, dy, melted);
-                return Heat::Reacted;
-            }
-        }
-    }
-    if pending {
-        Heat::Pending
-    } else {
-        Heat::Nothing
-    }
-}
-
-/// Sets the cell at (dx, dy) alight: it becomes fire that burns for its
-/// `burn_time`, or, if it is explosive, it blows up.
-#[inline]
-fn ignite(cell: &mut Neighborhood, dx: i32, dy: i32, burning: &MaterialProps) {
-    if burning.blast_radius > 0 {
-        explode(cell, dx, dy, burning.blast_radius as i32, burning.burn_time);
-    } else {
-        cell.spawn_with_counter(dx, dy, Material::Fire, burning.burn_time);
-    }
-}
-
 /// A burst of fire in a disc of `radius` around (cx, cy): empty cells,
 /// gases and everything flammable (more explosive included) become fire
-/// burning for `fire_time`; solids, powders and liquids that do not burn
-/// are left standing.
-fn explode(cell: &mut Neighborhood, cx: i32, cy: i32, radius: i32, fire_time: u8) {
+/// burning for `fire_time` at `temperature`; solids, powders and liquids
+/// that do not burn are left standing (and heat up by conduction).
+pub(super) fn explode(cell: &mut Neighborhood, cx: i32, cy: i32, radius: i32, fire_time: u8, temperature: Temperature) {
     for dy in -radius..=radius {
         let half_width = (radius * radius - dy * dy).isqrt();
         for dx in -half_width..=half_width {
@@ -111,6 +46,7 @@ fn explode(cell: &mut Neighborhood, cx: i32, cy: i32, radius: i32, fire_time: u8
                 matches!(target.state_of_matter, StateOfMatter::Empty | StateOfMatter::Gas) || target.is_flammable();
             if consumed {
                 cell.spawn_with_counter(x, y, Material::Fire, fire_time);
+                cell.set_temperature(x, y, temperature);
             }
         }
     }
@@ -131,4 +67,26 @@ pub(super) fn age(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut Ran
     }
     cell.set_state(state.with_counter(counter));
     false
+}
+
+/// Grows `props.grows_into` into a neighbour that nourishes plants (plant)
+/// or turns into it there (seed), with the growth chance. Returns whether
+/// a neighbour to grow into was found (the cell stays awake for it).
+#[inline]
+pub(super) fn grow(cell: &mut Neighborhood, props: &MaterialProps, dice: &mut RandomBits, in_place: bool) -> bool {
+    let Some(grown) = props.grows_into else {
+        return false;
+    };
+    let Some((dx, dy, _)) = find_neighbour(cell, dice, |near| near.nourishes_plants) else {
+        return false;
+    };
+    cell.keep_awake();
+    if dice.roll(props.growth_chance) {
+        if in_place {
+            cell.become_new(grown);
+        } else {
+            cell.spawn(dx, dy, grown);
+        }
+    }
+    true
 }

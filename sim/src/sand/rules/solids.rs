@@ -1,50 +1,76 @@
-//! Materials that never move: wall, stone, wood, ice and plant.
+//! Materials that never move.
 
-use super::reactions::find_neighbour;
+use super::heat::drive_temperature;
+use super::reactions::{find_neighbour, grow, ORTHOGONAL, ORTHOGONAL_START_BITS};
 use crate::sand::material::Material;
 use crate::sand::neighborhood::Neighborhood;
-use crate::sand::properties::MaterialProps;
+use crate::sand::properties::{MaterialProps, StateOfMatter};
 
-const ICE: &MaterialProps = Material::Ice.props();
 const PLANT: &MaterialProps = Material::Plant.props();
+const HEATER: &MaterialProps = Material::Heater.props();
+const COOLER: &MaterialProps = Material::Cooler.props();
+const CLONER: &MaterialProps = Material::Cloner.props();
+const VOID: &MaterialProps = Material::Void.props();
 
-/// Wall: does nothing, ever.
+/// Wall, stone, wood, ice, metal, glass, obsidian, clay: nothing by
+/// themselves. (Heat melts, fires or ignites them: `heat.rs`; acid eats
+/// the corrodible ones.)
 #[inline(always)]
-pub(super) fn wall(_cell: &mut Neighborhood) {}
-
-/// Stone: does nothing by itself (acid eats it).
-#[inline(always)]
-pub(super) fn stone(_cell: &mut Neighborhood) {}
-
-/// Wood: does nothing by itself (fire and lava light it).
-#[inline(always)]
-pub(super) fn wood(_cell: &mut Neighborhood) {}
-
-/// Ice: slowly freezes a neighbour that freezes (water). Heat melts it (see
-/// `radiate_heat`).
-#[inline]
-pub(super) fn ice(cell: &mut Neighborhood) {
-    let mut dice = cell.dice();
-    let freezable = find_neighbour(cell, &mut dice, |near| near.freezes_into.is_some());
-    if let Some((dx, dy, target)) = freezable {
-        cell.keep_awake();
-        if let Some(frozen) = target.props().freezes_into {
-            if dice.roll(ICE.freeze_chance) {
-                cell.spawn(dx, dy, frozen);
-            }
-        }
-    }
-}
+pub(super) fn inert(_cell: &mut Neighborhood) {}
 
 /// Plant: slowly grows into a neighbour that nourishes plants (water).
 #[inline]
 pub(super) fn plant(cell: &mut Neighborhood) {
     let mut dice = cell.dice();
-    let food = find_neighbour(cell, &mut dice, |near| near.nourishes_plants);
-    if let Some((dx, dy, _)) = food {
-        cell.keep_awake();
-        if dice.roll(PLANT.growth_chance) {
-            cell.spawn(dx, dy, Material::Plant);
+    grow(cell, PLANT, &mut dice, false);
+}
+
+/// Heater: heats itself towards its target (and so whatever touches it).
+#[inline]
+pub(super) fn heater(cell: &mut Neighborhood) {
+    drive_temperature(cell, HEATER);
+}
+
+/// Cooler: cools itself towards its target.
+#[inline]
+pub(super) fn cooler(cell: &mut Neighborhood) {
+    drive_temperature(cell, COOLER);
+}
+
+/// Cloner: copies a neighbour it can clone into another, empty neighbour,
+/// at the copied cell's temperature.
+#[inline]
+pub(super) fn cloner(cell: &mut Neighborhood) {
+    let mut dice = cell.dice();
+    let Some((sx, sy, source)) =
+        find_neighbour(cell, &mut dice, |near| near.clonable && near.state_of_matter != StateOfMatter::Empty)
+    else {
+        return;
+    };
+    let Some((dx, dy, _)) = find_neighbour(cell, &mut dice, |near| near.state_of_matter == StateOfMatter::Empty) else {
+        return;
+    };
+    cell.keep_awake();
+    if dice.roll(CLONER.action_chance) {
+        let temperature = cell.temperature_at(sx, sy);
+        cell.spawn(dx, dy, source);
+        cell.set_temperature(dx, dy, temperature);
+    }
+}
+
+/// Void: swallows every powder, liquid and gas next to it.
+#[inline]
+pub(super) fn void(cell: &mut Neighborhood) {
+    let mut dice = cell.dice();
+    let start = dice.take(ORTHOGONAL_START_BITS) as usize;
+    for turn in 0..ORTHOGONAL.len() {
+        let (dx, dy) = ORTHOGONAL[(start + turn) % ORTHOGONAL.len()];
+        let movable = matches!(
+            cell.get(dx, dy).props().state_of_matter,
+            StateOfMatter::Powder | StateOfMatter::Liquid | StateOfMatter::Gas
+        );
+        if movable && dice.roll(VOID.action_chance) {
+            cell.spawn(dx, dy, Material::Empty);
         }
     }
 }

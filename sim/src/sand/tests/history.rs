@@ -21,7 +21,7 @@ fn attach(world: &World) -> Vec<u64> {
 /// Bytes one record of a full chunk takes (header + both planes).
 fn full_chunk_record() -> u32 {
     let cells = (CHUNK_SIZE * CHUNK_SIZE) as usize;
-    (40 + 2 * cells).next_multiple_of(8) as u32
+    (40 + 4 * cells).next_multiple_of(8) as u32
 }
 
 fn stroke(world: &World, id: u32, (x0, y0): (i32, i32), (x1, y1): (i32, i32), radius: u32, material: Material) {

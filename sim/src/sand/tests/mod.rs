@@ -4,10 +4,13 @@
 
 mod api;
 mod bench;
+mod docs;
 mod frames;
+mod heat;
 mod history;
 mod movement;
 mod reactions;
 mod stepping;
 mod support;
+mod tools;
 mod visual;

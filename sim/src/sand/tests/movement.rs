@@ -236,3 +236,34 @@ fn a_gas_rises_at_most_one_cell_per_step() {
         assert!(steam[0].1 >= 139 - step, "step {step}: {steam:?}");
     }
 }
+
+/// Rows between the top-most and bottom-most cell of `material` in column
+/// `x` that hold no cell of it: the gaps ("venetian blinds") a block that
+/// falls as a block never has.
+fn gaps_in_column(world: &World, x: i32, material: Material) -> usize {
+    let rows: std::vec::Vec<i32> =
+        (0..world.height() as i32).filter(|&y| world.material_at(x, y) == material).collect();
+    match (rows.first(), rows.last()) {
+        (Some(&top), Some(&bottom)) => (bottom - top + 1) as usize - rows.len(),
+        _ => 0,
+    }
+}
+
+#[test]
+#[ignore = "known failure (issue 10, item 4): the checkerboard phases update the chunk above a border first, so a falling block stripes there; not fixed yet"]
+fn a_falling_block_of_powder_or_liquid_stays_a_block_across_chunk_borders() {
+    // The block starts in the top chunk row and falls across the border at
+    // y = 64, where the chunk above is updated before the chunk below (the
+    // case that striped the block: every other row left behind).
+    for material in [Material::Sand, Material::Water] {
+        let world = TestWorld::new(16, 200, 7);
+        world.fill_rect(&crate::sand::dirty::Rect { x0: 4, y0: 10, x1: 12, y1: 50 }, material);
+        for step in 0..120 {
+            world.step();
+            for x in 5..11 {
+                let gaps = gaps_in_column(&world, x, material);
+                assert_eq!(gaps, 0, "{material:?} column {x} after {} steps has {gaps} empty rows", step + 1);
+            }
+        }
+    }
+}

@@ -57,7 +57,7 @@ impl Deref for TestWorld {
 }
 
 /// Symbols of pictures, by material id.
-const SYMBOLS: [(Material, char); 16] = [
+const SYMBOLS: [(Material, char); crate::sand::MATERIAL_COUNT] = [
     (Material::Empty, '.'),
     (Material::Wall, '#'),
     (Material::Sand, 's'),
@@ -74,6 +74,26 @@ const SYMBOLS: [(Material, char); 16] = [
     (Material::Plant, 'p'),
     (Material::Salt, 't'),
     (Material::Gunpowder, 'g'),
+    (Material::Metal, 'm'),
+    (Material::MoltenMetal, 'M'),
+    (Material::Glass, 'b'),
+    (Material::MoltenGlass, 'B'),
+    (Material::Obsidian, 'x'),
+    (Material::Coal, 'C'),
+    (Material::Ash, 'A'),
+    (Material::Snow, 'n'),
+    (Material::Mud, 'u'),
+    (Material::Clay, 'y'),
+    (Material::Methane, 'e'),
+    (Material::Nitro, 'N'),
+    (Material::Thermite, 'T'),
+    (Material::Heater, 'h'),
+    (Material::Cooler, 'c'),
+    (Material::Cloner, 'L'),
+    (Material::Void, 'V'),
+    (Material::Seed, 'S'),
+    (Material::Ember, 'E'),
+    (Material::Mercury, 'q'),
 ];
 
 /// The picture symbol of a material.
