@@ -29,15 +29,16 @@ usage: ./build.sh [command] [options]
   serve [--port N]       build, then serve www/ on 127.0.0.1:N (default 8000)
   test                   build, then run every test (Rust, wasmtime, Node, browser)
   bench [--json] [...]   build, then run the benchmarks (options go to the bench binary)
-  bench --browser [...]  the game in Chromium: crew vs game at max speed, painting,
-                         main-thread ms and upload bytes per frame (--help for options)
+  bench --browser [...]  the game in Chromium or Firefox (--engine): crew vs game at max speed,
+                         painting, main-thread ms and upload bytes per frame (--help for options)
   fuzz [--seed N] [...]  build, then fuzz the exports and saves (a million calls; --help for options)
   soak [--steps N] [...] build, then soak: random play, 2 workers vs 1 must stay identical
   validate FILE.wasm     check a module against the thread ABI
   help                   this text
 
 Each command installs what it needs on a fresh machine (the wasm target, npm
-packages, and for `test` Debian's chromium).
+packages, and for `test` Debian's chromium, firefox-esr, xvfb and
+webkit2gtk-driver).
 EOF
 }
 
@@ -58,20 +59,28 @@ ensure_npm_packages() {
   fi
 }
 
+# ensure_debian_package COMMAND PACKAGE [COMMAND PACKAGE ...]: installs
+# each PACKAGE whose COMMAND is missing, with one apt-get update for all.
 ensure_debian_package() {
-  local command=$1 package=$2
-  if ! command -v "$command" >/dev/null; then
-    log "installing Debian's $package"
-    local sudo=()
-    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
-  fi
+  local missing=()
+  while [[ $# -gt 0 ]]; do
+    command -v "$1" >/dev/null || missing+=("$2")
+    shift 2
+  done
+  [[ ${#missing[@]} -gt 0 ]] || return 0
+  log "installing Debian's ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-ensure_chromium() {
-  # playwright-core drives this binary; its own browser downloads are not used.
-  ensure_debian_package /usr/bin/chromium chromium
+# The three engines of the browser suite (tests/browser/README.md): Chromium,
+# Firefox ESR and WebKitGTK (WebKitWebDriver and its MiniBrowser), the
+# last two under Xvfb. puppeteer-core and the WebDriver client drive these
+# binaries; no browser is ever downloaded.
+ensure_browsers() {
+  ensure_debian_package /usr/bin/chromium chromium firefox-esr firefox-esr Xvfb xvfb WebKitWebDriver webkit2gtk-driver
 }
 
 # A validator we did not write: wabt's wasm-validate, with threads enabled.
@@ -198,17 +207,46 @@ cmd_test() {
   QS_REQUIRE_BUILT_MODULES=1 cargo test --release --workspace
   log "node --test (loader under worker_threads)"
   node --test loader/test/*.test.js
-  ensure_chromium
+  ensure_browsers
   cargo build --quiet --release -p quicksand-tools
-  log "browser tests (Debian chromium via playwright-core)"
-  node --test tests/browser/*.test.js
+  browser_tests
+}
+
+BROWSER_ENGINES=(chromium firefox webkit)
+
+# The browser suite once per engine, one after the other (the machine's
+# cores go to the workers under test); then one line of pass counts.
+browser_tests() {
+  local engine report counts=() failed=()
+  local reports
+  reports=$(mktemp -d)
+  for engine in "${BROWSER_ENGINES[@]}"; do
+    log "browser tests in $engine (tests/browser/, QS_BROWSER=$engine)"
+    report="$reports/$engine.tap"
+    QS_BROWSER=$engine node --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$report" tests/browser/*.test.js || failed+=("$engine")
+    counts+=("$engine $(tap_counts "$report")")
+  done
+  rm -rf "$reports"
+  local line
+  line=$(printf '%s, ' "${counts[@]}")
+  printf '\033[1mbrowser tests: %s\033[0m\n' "${line%, }"
+  [[ ${#failed[@]} -eq 0 ]] || die "browser tests failed in ${failed[*]}"
+}
+
+# tap_counts FILE: "passed/run" from node --test's TAP summary, and the
+# skipped tests (those that do not apply to the engine) after it.
+tap_counts() {
+  [[ -s $1 ]] || { printf 'no result'; return; }
+  awk '/^# tests /{t=$3} /^# pass /{p=$3} /^# skipped /{s=$3}
+       END { printf "%d/%d", p, t - s; if (s) printf " (%d skipped)", s }' "$1"
 }
 
 cmd_bench() {
   build_modules
   if [[ " $* " == *" --browser "* ]]; then
-    # The game in Chromium (tests/browser/bench/): its own server, its own options.
-    ensure_chromium
+    # The game in Chromium or Firefox (tests/browser/bench/): its own server, its own options.
+    ensure_browsers
     cargo build --quiet --release -p quicksand-tools
     node tests/browser/bench/browser-bench.js "$@"
     return

@@ -45,13 +45,24 @@ export async function startWorker(url, name) {
   };
 }
 
-/** How the worker script talks to the page (`self`) or to Node's parent. */
+/**
+ * How the worker script talks to the page (`self`) or to Node's parent.
+ * `onUnreadable(fn)` fires when a message arrived that could not be read.
+ */
 export async function parentChannel() {
   if (isNode) {
     const { parentPort } = await import('node:worker_threads');
-    return { post: (m) => parentPort.postMessage(m), onMessage: (fn) => parentPort.on('message', fn) };
+    return {
+      post: (m) => parentPort.postMessage(m),
+      onMessage: (fn) => parentPort.on('message', fn),
+      onUnreadable: (fn) => parentPort.on('messageerror', fn),
+    };
   }
-  return { post: (m) => self.postMessage(m), onMessage: (fn) => self.addEventListener('message', (e) => fn(e.data)) };
+  return {
+    post: (m) => self.postMessage(m),
+    onMessage: (fn) => self.addEventListener('message', (e) => fn(e.data)),
+    onUnreadable: (fn) => self.addEventListener('messageerror', fn),
+  };
 }
 
 /** Reads a URL or path into bytes in either environment. */

@@ -6,6 +6,11 @@
 //   main → worker  CALL    { id, name, args }
 //   worker → main  RETURN  { id, value }
 //   worker → main  FAIL    { id, message }   (id is null when start-up failed)
+//
+// The thread-support probe (thread-support.js, probe-worker.js):
+//   worker → main  PROBE_HELLO   {}
+//   main → worker  PROBE         { memory }   a small shared WebAssembly.Memory
+//   worker → main  PROBE_ANSWER  { ok, message }
 
 export const MSG = Object.freeze({
   INIT: 'quicksand:init',
@@ -13,6 +18,9 @@ export const MSG = Object.freeze({
   CALL: 'quicksand:call',
   RETURN: 'quicksand:return',
   FAIL: 'quicksand:fail',
+  PROBE_HELLO: 'quicksand:probe-hello',
+  PROBE: 'quicksand:probe',
+  PROBE_ANSWER: 'quicksand:probe-answer',
 });
 
 /** The text of anything thrown, for a message that crosses threads. */

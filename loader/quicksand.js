@@ -19,8 +19,10 @@ import { memoryImport } from './module-info.js';
 import { nonBlockingImports } from './host-imports.js';
 import { attachFirstInstance, createSlot } from './thread-slot.js';
 import { fetchBytes, startWorker } from './platform.js';
+import { detectThreadSupport } from './thread-support.js';
 
 export { MSG } from './protocol.js';
+export { THREAD_SUPPORT, detectThreadSupport } from './thread-support.js';
 
 /** Default per-worker stack: generous for the simulation, cheap in a 1 GiB memory. */
 export const DEFAULT_STACK_BYTES = 1024 * 1024;
@@ -55,17 +57,18 @@ export function checkAbiVersion(exports, expected = ABI_VERSION) {
   }
 }
 
-/** Threads need SharedArrayBuffer, which browsers only give isolated pages. */
+let supportOnce = null;
+
+/**
+ * Whether threads can run here: `{ ok, code, reason }`, with `code` one of
+ * THREAD_SUPPORT ('ok', 'not-isolated', 'no-shared-memory', 'worker-start').
+ * Note 9: the probe (thread-support.js) starts a worker, so it runs once
+ * per page (or process) and every caller, startThreads too, shares the
+ * answer; it never rejects.
+ */
 export function threadSupport() {
-  if (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated)) {
-    return {
-      ok: false,
-      reason:
-        'This page is not cross-origin isolated (it must be served with Cross-Origin-Opener-Policy: same-origin and ' +
-        'Cross-Origin-Embedder-Policy: require-corp), so the browser withholds SharedArrayBuffer and threads.',
-    };
-  }
-  return { ok: true, reason: '' };
+  supportOnce ??= detectThreadSupport();
+  return supportOnce;
 }
 
 /**
@@ -140,7 +143,8 @@ class WorkerHandle {
  * stack and TLS block of their own before saying READY.
  *
  * Resolves once every worker is READY. Rejects with a LoaderError (and
- * terminates every worker) if the page is not isolated, the module is
+ * terminates every worker) if threads cannot run here (the code of
+ * `threadSupport()`: 'not-isolated', 'no-shared-memory', 'worker-start'), the module is
  * unusable or implements another ABI version than abi.js ('abi-mismatch'),
  * or any worker fails or stays silent for `readyTimeoutMs`.
  * `onWorkerError(error, index)` reports failures after start-up.
@@ -157,8 +161,8 @@ export async function startThreads({
   onWorkerError = () => {},
   attachWorkers = true,
 }) {
-  const support = threadSupport();
-  if (!support.ok) throw new LoaderError('not-isolated', support.reason);
+  const support = await threadSupport();
+  if (!support.ok) throw new LoaderError(support.code, support.reason);
   // A crew (the only thing that runs on every worker) takes at most this many.
   if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > LIMITS.MAX_CREW_WORKERS) {
     throw new LoaderError('bad-argument', `workers must be an integer from 1 to ${LIMITS.MAX_CREW_WORKERS}, got ${workerCount}`);

@@ -4,7 +4,9 @@
 import { LIMITS, SCENE, SCENE_NAME } from './pkg/abi.js';
 
 /** Square world sizes offered in the size picker. */
-export const WORLD_PRESETS = [256, 512, 1024, 2048];
+export const WORLD_PRESETS = [128, 256, 512, 1024, 2048];
+/** On touch screens the default world keeps every cell at least this wide (CSS pixels). */
+export const TOUCH_MIN_CELL_CSS_PX = 2;
 /** The default world is the largest preset that fits the viewport, up to this. */
 export const DEFAULT_WORLD_CAP = 1024;
 /** The smallest preset, used when the viewport is tiny. */
@@ -29,15 +31,37 @@ export const MAX_SPEED_MAX_STEPS_AHEAD = 65_536;
 /** Brush radius in cells offered by the slider; the sim accepts up to LIMITS.MAX_BRUSH_RADIUS. */
 export const BRUSH_MIN = 0;
 export const BRUSH_MAX = Math.min(32, LIMITS.MAX_BRUSH_RADIUS);
+/** 4 cells: on a touch screen's default world (TOUCH_MIN_CELL_CSS_PX) a dot is at least 18 CSS pixels wide. */
 export const BRUSH_DEFAULT = 4;
 
 const capitalised = (name) => name[0].toUpperCase() + name.slice(1);
 
-/** The scenes of `qs_world_scene`, in id order, as the picker shows them. */
+/**
+ * How the scene picker names the sim's scenes (`SCENE_NAME` keeps the
+ * sim's own, which the tests and saves use). The benchmark scenes are
+ * grouped apart: they are made to measure, not to play.
+ */
+const SCENE_LABELS = new Map([
+  ['landscape', { name: 'Valley', group: 'play' }],
+  ['empty', { name: 'Empty', group: 'play' }],
+  ['thermal', { name: 'Fire and ice', group: 'play' }],
+  ['active', { name: 'Active (falling bands)', group: 'benchmark' }],
+  ['mixed', { name: 'Mixed (chunks of everything)', group: 'benchmark' }],
+  ['settled', { name: 'Settled (at rest)', group: 'benchmark' }],
+]);
+export const SCENE_GROUPS = [
+  { group: 'play', title: 'Worlds' },
+  { group: 'benchmark', title: 'Benchmark' },
+];
+
+/** The scenes of `qs_world_scene`, in id order: `{ id, name, group }`. */
 export const SCENES = Object.values(SCENE)
   .sort((a, b) => a - b)
-  .map((id) => ({ id, name: capitalised(SCENE_NAME[id]) }));
-export const DEFAULT_SCENE = SCENE.ACTIVE;
+  .map((id) => ({ id, ...(SCENE_LABELS.get(SCENE_NAME[id]) ?? { name: capitalised(SCENE_NAME[id]), group: 'play' }) }));
+/** The seed of every world unless ?seed= says otherwise, so the first screen is always the same valley. */
+export const FIRST_SCREEN_SEED = 2026;
+/** The first screen: the handcrafted valley (sim/src/sand/scene.rs, `Landscape`). */
+export const DEFAULT_SCENE = SCENE.LANDSCAPE;
 
 /** Strokes (and clears) that can be undone. */
 export const UNDO_DEPTH = 8;
@@ -77,3 +101,8 @@ export const TOAST_MS = 6_000;
 
 /** The background around the world, as the CSS uses it. */
 export const BACKGROUND_RGB = [0x0b, 0x0c, 0x10];
+/** + and - zoom by this factor. */
+export const ZOOM_KEY_FACTOR = 1.5;
+/** The frame drawn around the world, so its edge shows against the background. */
+export const WORLD_BORDER_RGB = [0x4a, 0x50, 0x5e];
+export const WORLD_BORDER_CSS_PX = 2;

@@ -10,10 +10,10 @@
 // an idle world to paint or undo. A stroke of a new id is announced with
 // `qs_world_begin_stroke` as its first segment is handed over.
 
-import { CELL, ERROR, LIMITS } from './pkg/abi.js';
+import { CELL, ERROR, LIMITS, PAINT_MASK } from './pkg/abi.js';
 import { check, EngineError } from './errors.js';
 import { IDLE_POLL_MS, IDLE_TIMEOUT_MS, PAINT_BACKLOG_LIMIT } from './config.js';
-import { MAX_MATERIAL_ID } from './materials.js';
+import { isPaintable, MAX_MATERIAL_ID } from './materials.js';
 
 /** `qs_world_hash` returns an i64. */
 const HASH_BITS = 64;
@@ -83,15 +83,56 @@ export class EngineBase {
    * Queues a stroke for the next step; returns 0 or a negative code
    * (checked here, because the ring only sees it later).
    */
-  paint(x0, y0, x1, y1, radius, material, stroke = 0) {
+  paint(x0, y0, x1, y1, radius, material, stroke = 0, mask = PAINT_MASK.DEFAULT) {
+    const refused = this.refusePaint(radius, material, mask);
+    if (refused) return refused;
+    const ends = this.clampEnds(x0, y0, x1, y1);
+    if (mask === PAINT_MASK.DEFAULT) this.paints.push({ call: 'qs_world_paint', args: [...ends, radius, material], stroke });
+    else this.paints.push({ call: 'qs_world_paint_masked', args: [...ends, radius, material, mask], stroke });
+    return 0;
+  }
+
+  /**
+   * Queues a rectangle with corners (x0, y0) and (x1, y1): filled, or its
+   * outline drawn with a brush of `radius`. Only over what `mask` allows
+   * (PAINT_MASK). 0 or a negative code, as `paint`.
+   */
+  paintRect(x0, y0, x1, y1, radius, material, { filled, mask = PAINT_MASK.DEFAULT, stroke = 0 }) {
+    const refused = this.refusePaint(radius, material, mask);
+    if (refused) return refused;
+    this.paints.push({ call: 'qs_world_paint_rect', args: [...this.clampEnds(x0, y0, x1, y1), radius, material, mask, filled ? 1 : 0], stroke });
+    return 0;
+  }
+
+  /**
+   * Queues a flood fill from cell (x, y): its connected region of one
+   * material becomes `material`, up to LIMITS.FILL_MAX_CELLS cells
+   * (docs/ABI.md, "Tools"). 0 or a negative code.
+   */
+  fill(x, y, material, stroke = 0) {
+    const refused = this.refusePaint(0, material, PAINT_MASK.DEFAULT);
+    if (refused) return refused;
+    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= this.width || y >= this.height) return ERROR.INVALID_ARGUMENT;
+    this.paints.push({ call: 'qs_world_fill', args: [x, y, material], stroke });
+    return 0;
+  }
+
+  /** The code a paint command with these arguments would be refused with, or 0 (checked here: the ring sees it only later). */
+  refusePaint(radius, material, mask) {
     if (!Number.isInteger(radius) || radius < 0 || radius > LIMITS.MAX_BRUSH_RADIUS) return ERROR.INVALID_ARGUMENT;
-    if (!Number.isInteger(material) || material < 0 || material > MAX_MATERIAL_ID) return ERROR.UNKNOWN_MATERIAL;
+    if (!isPaintable(material)) return ERROR.UNKNOWN_MATERIAL;
+    const maskOk = mask === PAINT_MASK.DEFAULT || mask === PAINT_MASK.NON_EMPTY || (Number.isInteger(mask) && mask >= 0 && mask <= MAX_MATERIAL_ID);
+    if (!maskOk) return ERROR.INVALID_ARGUMENT;
     if (this.paints.length >= PAINT_BACKLOG_LIMIT) return ERROR.QUEUE_FULL;
+    return 0;
+  }
+
+  /** End points clamped to where the sim accepts them (LIMITS.PAINT_COORD_MARGIN around the world). */
+  clampEnds(x0, y0, x1, y1) {
     const reach = LIMITS.PAINT_COORD_MARGIN;
     const clampX = (x) => Math.max(-reach, Math.min(this.width + reach, Math.round(x)));
     const clampY = (y) => Math.max(-reach, Math.min(this.height + reach, Math.round(y)));
-    this.paints.push({ call: 'qs_world_paint', args: [clampX(x0), clampY(y0), clampX(x1), clampY(y1), radius, material], stroke });
-    return 0;
+    return [clampX(x0), clampY(y0), clampX(x1), clampY(y1)];
   }
 
   /** Queues an undo of the last stroke, clear or scene (applied at the next step boundary, or at once while paused). */
@@ -262,6 +303,39 @@ export class EngineBase {
   frameView() {
     const pointer = this.exports.qs_world_frame_ptr(this.world);
     return new Uint8Array(this.memory.buffer, pointer, this.width * this.height);
+  }
+
+  /**
+   * The temperature plane for the thermal view: `{ cells, stride, origin }`,
+   * an Int16Array view of wasm memory (made fresh: memory may grow and the
+   * sim may swap planes between steps), cells per plane row, and the index
+   * of cell (0, 0). Read while steps run, it may mix two steps: fine for a
+   * picture, never for a hash.
+   */
+  temperaturePlane() {
+    const e = this.exports;
+    const pointer = check('qs_world_temperature_ptr', e.qs_world_temperature_ptr(this.world));
+    const stride = check('qs_world_plane_stride', e.qs_world_plane_stride(this.world));
+    const origin = check('qs_world_plane_origin', e.qs_world_plane_origin(this.world));
+    const length = origin + (this.height - 1) * stride + this.width;
+    return { cells: new Int16Array(this.memory.buffer, pointer, length), stride, origin };
+  }
+
+  /**
+   * `{ material, temperature }` at cell (x, y): a material id and plane
+   * units, or null outside the world. Exact on an idle world; while steps
+   * run, a cell as it was at some moment of the current step.
+   */
+  cellAt(x, y) {
+    if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= this.width || y >= this.height) return null;
+    const material = this.exports.qs_world_cell_material(this.world, x, y);
+    const temperature = this.exports.qs_world_cell_temperature(this.world, x, y);
+    return material < 0 ? null : { material, temperature };
+  }
+
+  /** Cells of material `id` in the world (`qs_world_count`). Exact on an idle world. */
+  count(id) {
+    return check('qs_world_count', this.exports.qs_world_count(this.world, id));
   }
 
   /** Tells the sim the front frame has been read, so the next step may flip. */

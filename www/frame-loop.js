@@ -1,16 +1,22 @@
 // The page's frame loop, one call per displayed frame: request steps,
 // upload the frame the sim published (only what changed), draw, stats,
-// the history buttons, a checkpoint when one is due. And, while paused,
+// the history buttons, the hover readout, a checkpoint when one is due;
+// in the thermal view, the temperature plane with every new frame. And, while paused,
 // a frame of the exact world on demand (`syncView`). Methods of the App
 // (main.js), which mixes them in.
 
-import { fitWorld, syncCanvasSize } from './view.js';
+import { fitView, syncCanvasSize } from './view.js';
+import { cellName, paletteEntry } from './materials.js';
+import { unitsToCelsius } from './thermal-colours.js';
 
 export const frameLoop = {
   /** Called when the engine's world is not the one on screen: new size, new palette, fresh upload. */
   showWorld() {
     const engine = this.engine;
+    const resized = engine.width !== this.renderer.width || engine.height !== this.renderer.height;
     this.renderer.setWorld(engine.width, engine.height, engine.palette());
+    // A new size starts fitted; the same size (a new scene, a load) keeps the view.
+    if (resized) this.view = fitView(engine.width, engine.height);
     this.shownWorld = engine.world;
     this.lastSeq = null;
     this.needsDraw = true;
@@ -36,18 +42,39 @@ export const frameLoop = {
         uploaded = upload.bytes;
         this.lastSeq = upload.held;
         if (upload.bytes > 0) this.needsDraw = true;
+        this.thermalStale = true;
       }
+      if (this.thermal && this.thermalStale) {
+        uploaded += this.renderer.uploadTemperature(engine.temperaturePlane());
+        this.thermalStale = false;
+        this.needsDraw = true;
+      }
+      this.showReadout(engine);
       this.stats.frame(now, engine);
       this.showHistory(engine);
       this.toolbar.pausedHint(!this.playing && engine.queuedPaintCount() > 0);
       if (this.checkpoints.due(now, engine.stepCount())) this.takeCheckpoint(engine);
     }
     if (this.needsDraw && this.renderer.width) {
-      this.rect = fitWorld(this.canvas.width, this.canvas.height, this.renderer.width, this.renderer.height);
-      this.renderer.draw(this.rect);
+      this.layout();
+      this.renderer.draw(this.rect, { thermal: this.thermal });
       this.needsDraw = false;
     }
     this.meter.frame(performance.now() - start, uploaded);
+  },
+
+  /** The hover readout: what lies under the pointer, and how hot it is (materials.js). */
+  showReadout(engine) {
+    const cell = this.hoverCell && engine.cellAt(this.hoverCell.x, this.hoverCell.y);
+    if (!cell) {
+      this.toolbar.readout(null);
+      return;
+    }
+    this.toolbar.readout({
+      name: cellName(cell.material),
+      description: paletteEntry(cell.material)?.description ?? '',
+      celsius: unitsToCelsius(cell.temperature),
+    });
   },
 
   /**

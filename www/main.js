@@ -2,28 +2,31 @@
 // Canvas2D), the toolbar's actions, the pointer, and boot. Each job lives
 // in a file of its own, mixed into the App: frame-loop.js (one call per
 // displayed frame), edits.js (strokes, undo/redo, scenes, new worlds),
-// files.js (save and open), restarts.js (engines, faults, the last good
-// state). The page uses the engine only through its methods.
+// tools.js (the drawing tools' gestures), files.js (save and open),
+// restarts.js (engines, faults, the last good state). The page uses the engine only through its methods.
 
 import { threadSupport } from './pkg/loader/quicksand.js';
+import { FallbackNotice } from './fallback-notice.js';
 import { WebGLRenderer } from './renderer-webgl.js';
 import { CanvasRenderer } from './renderer-canvas.js';
 import { PointerPainter } from './input.js';
+import { ViewControls } from './navigation.js';
 import { StatsOverlay } from './stats.js';
 import { Toolbar } from './ui.js';
 import { WorldHistory } from './undo.js';
-import { clientToCell, cssPixelsPerCell } from './view.js';
-import { SCENE } from './pkg/abi.js';
+import { clampView, clientToCell, cssPixelsPerCell, fitView, panView, viewRect, zoomViewAt } from './view.js';
+import { PAINT_MASK, SCENE } from './pkg/abi.js';
 import { installTestHook } from './test-hook.js';
 import { Checkpoints } from './checkpoint.js';
 import { FrameMeter } from './frame-meter.js';
 import { DEFAULT_MATERIAL, MATERIALS } from './materials.js';
-import { initialSettings } from './settings.js';
-import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, CHECKPOINT_INTERVAL_MS, UNDO_DEPTH } from './config.js';
+import { initialSettings, isFirstVisit, rememberVisit } from './settings.js';
+import { BRUSH_DEFAULT, BRUSH_MAX, BRUSH_MIN, CHECKPOINT_INTERVAL_MS, UNDO_DEPTH, ZOOM_KEY_FACTOR } from './config.js';
 import { frameLoop } from './frame-loop.js';
 import { edits } from './edits.js';
 import { explain, files } from './files.js';
 import { restarts } from './restarts.js';
+import { tools } from './tools.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,12 +41,25 @@ class App {
     this.canvas = $('view');
     this.stage = this.canvas.parentElement;
     this.brushCursor = $('brush-cursor');
-    this.support = threadSupport();
+    // The loader's answer (a probe worker), asked once in boot(); null until then.
+    this.support = null;
+    this.fallbackNotice = new FallbackNotice($('notice'));
     const settings = initialSettings(this.stage);
     this.playing = true;
     this.speed = settings.speed;
     this.brush = BRUSH_DEFAULT;
     this.material = DEFAULT_MATERIAL;
+    /** The thermal view: colour by temperature (T). */
+    this.thermal = false;
+    this.thermalStale = false;
+    /** The cell under a hovering pointer, for the readout; null when none. */
+    this.hoverCell = null;
+    /** The drawing tool (tools.js), what it may paint over (PAINT_MASK), and the gesture in progress. */
+    this.tool = 'brush';
+    this.paintOver = PAINT_MASK.DEFAULT;
+    this.gesture = null;
+    this.preview = $('shape-preview');
+    this.firstVisit = isFirstVisit();
     this.scene = settings.scene;
     this.size = settings.size;
     this.seed = settings.seed;
@@ -58,6 +74,8 @@ class App {
     this.lastSeq = null;
     this.needsDraw = true;
     this.rect = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
+    /** Zoom and pan (view.js): `{ zoom, centerX, centerY }`, reset to fit for every new world size. */
+    this.view = fitView(1, 1);
     // Worlds a size change or an opened file replaced; the sim undoes the rest.
     this.worlds = new WorldHistory(UNDO_DEPTH);
     this.shownHistory = null;
@@ -70,11 +88,18 @@ class App {
     this.stats = new StatsOverlay($('stats'));
     this.meter = new FrameMeter();
     this.toolbar = new Toolbar(this.actions());
+    this.navigation = new ViewControls(this.canvas, {
+      onZoomAt: (x, y, factor) => this.zoomAt(x, y, factor),
+      onPan: (dx, dy) => this.panBy(dx, dy),
+      onPinchStart: () => this.painter.cancel(),
+      onPick: (x, y) => this.pickAt(clientToCell(this.canvas, this.rect, x, y)),
+    });
     this.painter = new PointerPainter(this.canvas, {
       toCell: (x, y) => clientToCell(this.canvas, this.rect, x, y),
-      onStrokeStart: () => this.strokeStart(),
-      onSegment: (from, to, erase) => this.segment(from, to, erase),
-      onStrokeEnd: () => {},
+      canStart: () => !this.navigation.isNavigating(),
+      onStrokeStart: (start) => this.gestureStart(start),
+      onSegment: (from, to) => this.gestureMove(from, to),
+      onStrokeEnd: () => this.gestureEnd(),
       onHover: (event) => this.hover(event),
     });
     this.frame = this.frame.bind(this);
@@ -101,6 +126,14 @@ class App {
       load: (file) => this.guard(() => this.loadFile(file)),
       restart: () => this.guard(() => this.restart({ afterFault: true })),
       toggleStats: () => this.stats.toggleHidden(),
+      toggleThermal: () => this.setThermal(!this.thermal),
+      setTool: (id) => this.setTool(id),
+      setPaintOver: (mask) => this.setPaintOver(mask),
+      dismissFirstHint: () => this.firstStrokeMade(),
+      zoomIn: () => this.zoomCentre(ZOOM_KEY_FACTOR),
+      zoomOut: () => this.zoomCentre(1 / ZOOM_KEY_FACTOR),
+      fitView: () => this.setView(fitView(this.renderer.width, this.renderer.height)),
+      spacePanned: () => this.navigation.spacePanned,
     };
   }
 
@@ -110,7 +143,10 @@ class App {
     t.setSpeed(this.speed);
     t.setScene(this.scene);
     t.setBrush(this.brush);
-    if (!this.support.ok) t.notice(this.support.reason);
+    t.setTool(this.tool);
+    t.firstHint(this.firstVisit);
+    this.support = await threadSupport();
+    if (!this.support.ok) this.fallbackNotice.show(this.support);
     const engine = await this.startEngine({ snapshot: null });
     this.adopt(engine);
     t.fillPalette((id, shade) => engine.swatch(engine.palette(), id, shade));
@@ -137,6 +173,51 @@ class App {
     this.updateCursorSize();
   }
 
+  /** The world's rectangle on the canvas for the current view (the renderer's size: the world on screen). */
+  layout() {
+    this.rect = viewRect(this.canvas.width, this.canvas.height, this.renderer.width || 1, this.renderer.height || 1, this.view);
+    return this.rect;
+  }
+
+  /** Sets the view (clamped, view.js) and redraws; no upload, the renderers take it as a rectangle. */
+  setView(view) {
+    this.view = clampView(view, this.canvas.width, this.canvas.height, this.renderer.width || 1, this.renderer.height || 1);
+    this.needsDraw = true;
+    this.layout();
+    this.updateCursorSize();
+  }
+
+  zoomAt(x, y, factor) {
+    const w = this.renderer.width || 1;
+    const h = this.renderer.height || 1;
+    this.setView(zoomViewAt(this.view, this.layout(), factor, x, y, this.canvas.width, this.canvas.height, w, h));
+  }
+
+  zoomCentre(factor) {
+    this.zoomAt(this.canvas.width / 2, this.canvas.height / 2, factor);
+  }
+
+  panBy(dx, dy) {
+    const w = this.renderer.width || 1;
+    const h = this.renderer.height || 1;
+    this.setView(panView(this.view, this.layout(), dx, dy, this.canvas.width, this.canvas.height, w, h));
+  }
+
+  /** The first stroke (or the hint's ×) retires the first-visit hint, for good. */
+  firstStrokeMade() {
+    if (!this.firstVisit) return;
+    this.firstVisit = false;
+    rememberVisit();
+    this.toolbar.firstHint(false);
+  }
+
+  setThermal(on) {
+    this.thermal = on;
+    this.thermalStale = true;
+    this.needsDraw = true;
+    this.toolbar.setThermal(on);
+  }
+
   setMaterial(id) {
     if (!MATERIALS.some((m) => m.id === id)) return;
     this.material = id;
@@ -145,6 +226,7 @@ class App {
 
   hover(event) {
     const cursor = this.brushCursor;
+    this.hoverCell = event ? clientToCell(this.canvas, this.rect, event.clientX, event.clientY) : null;
     if (!event || event.pointerType === 'touch') {
       cursor.hidden = true;
       return;
@@ -197,7 +279,7 @@ class App {
 }
 
 // Each job lives in a file of its own; the App is their shared state.
-Object.assign(App.prototype, frameLoop, edits, files, restarts);
+Object.assign(App.prototype, frameLoop, edits, files, restarts, tools);
 
 const app = new App();
 installTestHook(app);

@@ -9,9 +9,18 @@
 // cell), so a settled world uploads nothing. The whole frame goes up when
 // the caller passes no rectangle, and after anything that loses the
 // texture's contents (a new world or size, a restored context).
+//
+// Note 2: the thermal view reads the sim's temperature plane itself (i16
+// per cell, with a border: UNPACK_ROW_LENGTH is the plane's stride and the
+// source offset its origin) into an R16I texture, and the shader turns
+// temperatures into colours (thermal-colours.js holds the scale, shared
+// with the Canvas2D renderer). Temperatures change without moving cells,
+// so the dirty rectangle does not cover them: in the thermal view the
+// whole plane goes up with every new frame.
 
 import { CELL } from './pkg/abi.js';
-import { BACKGROUND_RGB } from './config.js';
+import { BACKGROUND_RGB, WORLD_BORDER_CSS_PX, WORLD_BORDER_RGB } from './config.js';
+import { THERMAL_STOPS, THERMAL_MATERIAL_MIX, TEMPERATURE_UNITS_PER_DEGREE } from './thermal-colours.js';
 
 const RGB_MAX = 255;
 const FULL_SCREEN_TRIANGLE_VERTICES = 3;
@@ -26,22 +35,56 @@ void main() {
   gl_Position = vec4(corner * 2.0 - 1.0, 0.0, 1.0);
 }`;
 
+const glslFloat = (value) => (Number.isInteger(value) ? `${value}.0` : String(value));
+const glslColour = ([r, g, b]) => `vec3(${[r, g, b].map((c) => glslFloat(c / RGB_MAX)).join(', ')})`;
+
+/** The thermal scale (thermal-colours.js) as a chain of GLSL mixes, one per stop. */
+function thermalShaderSource() {
+  const [first, ...rest] = THERMAL_STOPS;
+  const lines = [`vec3 heat = ${glslColour(first.rgb)};`];
+  let previous = first;
+  for (const stop of rest) {
+    const span = glslFloat(stop.celsius - previous.celsius);
+    lines.push(`heat = mix(heat, ${glslColour(stop.rgb)}, clamp((celsius - ${glslFloat(previous.celsius)}) / ${span}, 0.0, 1.0));`);
+    previous = stop;
+  }
+  return lines.join('\n  ');
+}
+
 const FRAGMENT_SHADER = `#version 300 es
 precision highp float;
 precision highp int;
 precision highp usampler2D;
+precision highp isampler2D;
 uniform usampler2D u_cells;
+uniform isampler2D u_temperature;
 uniform sampler2D u_palette;
 uniform vec2 u_origin;   // the world's bottom-left corner in window pixels
 uniform float u_scale;   // window pixels per cell
 uniform ivec2 u_size;    // world size in cells
+uniform bool u_thermal;  // colour by temperature (Note 2)
 out vec4 color;
+uniform vec3 u_background;
+uniform vec3 u_border;
+uniform float u_border_px; // the frame drawn around the world, in window pixels
 void main() {
-  ivec2 cell = ivec2(floor((gl_FragCoord.xy - u_origin) / u_scale));
-  cell = clamp(cell, ivec2(0), u_size - 1);
+  vec2 at = gl_FragCoord.xy - u_origin;
+  vec2 extent = vec2(u_size) * u_scale;
+  if (any(lessThan(at, vec2(0.0))) || any(greaterThanEqual(at, extent))) {
+    // Outside the world: its frame, then the background.
+    vec2 outside = max(-at, at - extent);
+    color = vec4(max(outside.x, outside.y) <= u_border_px ? u_border : u_background, 1.0);
+    return;
+  }
+  ivec2 cell = clamp(ivec2(floor(at / u_scale)), ivec2(0), u_size - 1);
   cell.y = u_size.y - 1 - cell.y; // frame rows run top to bottom
   uint index = texelFetch(u_cells, cell, 0).r;
   color = texelFetch(u_palette, ivec2(int(index), 0), 0);
+  if (u_thermal) {
+    float celsius = float(texelFetch(u_temperature, cell, 0).r) / ${glslFloat(TEMPERATURE_UNITS_PER_DEGREE)};
+    ${thermalShaderSource()}
+    color = vec4(mix(heat, color.rgb, ${glslFloat(THERMAL_MATERIAL_MIX)}), 1.0);
+  }
 }`;
 
 function compile(gl, type, source) {
@@ -108,8 +151,10 @@ export class WebGLRenderer {
   setUp() {
     const gl = this.gl;
     this.program = link(gl);
-    this.uniforms = Object.fromEntries(['u_cells', 'u_palette', 'u_origin', 'u_scale', 'u_size'].map((n) => [n, gl.getUniformLocation(this.program, n)]));
+    const names = ['u_cells', 'u_temperature', 'u_palette', 'u_origin', 'u_scale', 'u_size', 'u_thermal', 'u_background', 'u_border', 'u_border_px'];
+    this.uniforms = Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(this.program, n)]));
     this.cells = nearestTexture(gl);
+    this.temperature = nearestTexture(gl);
     this.paletteTexture = nearestTexture(gl);
     this.vertexArray = gl.createVertexArray();
     this.width = 0;
@@ -128,6 +173,9 @@ export class WebGLRenderer {
     gl.deleteTexture(this.cells);
     this.cells = nearestTexture(gl);
     gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R8UI, width, height);
+    gl.deleteTexture(this.temperature);
+    this.temperature = nearestTexture(gl);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R16I, width, height);
     this.wholeNeeded = true;
     gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, palette.length / BYTES_PER_COLOUR, 1, 0, gl.RGBA, gl.UNSIGNED_BYTE, palette);
@@ -176,8 +224,36 @@ export class WebGLRenderer {
     }
   }
 
-  /** Draws the world into `rect` (canvas pixels, top-left origin). */
-  draw(rect) {
+  /**
+   * Uploads the whole temperature plane (Note 2): `plane` is
+   * `{ cells, stride, origin }` (an Int16Array view of wasm memory, cells
+   * per plane row, index of cell (0, 0)). Returns the bytes sent.
+   */
+  uploadTemperature(plane) {
+    if (!this.width) return 0;
+    const gl = this.gl;
+    gl.bindTexture(gl.TEXTURE_2D, this.temperature);
+    gl.pixelStorei(gl.UNPACK_ROW_LENGTH, plane.stride);
+    try {
+      if (!this.copyShared) {
+        try {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.SHORT, plane.cells, plane.origin);
+          return this.width * this.height * Int16Array.BYTES_PER_ELEMENT;
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+          this.copyShared = true;
+        }
+      }
+      const end = plane.origin + (this.height - 1) * plane.stride + this.width;
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, this.width, this.height, gl.RED_INTEGER, gl.SHORT, plane.cells.slice(plane.origin, end));
+      return this.width * this.height * Int16Array.BYTES_PER_ELEMENT;
+    } finally {
+      gl.pixelStorei(gl.UNPACK_ROW_LENGTH, ROW_LENGTH_OF_UPLOAD);
+    }
+  }
+
+  /** Draws the world into `rect` (canvas pixels, top-left origin), by temperature when `thermal` (Note 2). */
+  draw(rect, { thermal = false } = {}) {
     const gl = this.gl;
     const { width: cw, height: ch } = this.canvas;
     gl.viewport(0, 0, cw, ch);
@@ -185,18 +261,25 @@ export class WebGLRenderer {
     gl.clearColor(...BACKGROUND_RGB.map((c) => c / RGB_MAX), 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
     if (!this.width || gl.isContextLost()) return;
+    // The whole canvas: the shader places the world (zoom and pan are uniforms).
     const originY = ch - rect.y - rect.height;
-    gl.viewport(rect.x, originY, rect.width, rect.height);
     gl.useProgram(this.program);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.cells);
     gl.activeTexture(gl.TEXTURE1);
     gl.bindTexture(gl.TEXTURE_2D, this.paletteTexture);
+    gl.activeTexture(gl.TEXTURE2);
+    gl.bindTexture(gl.TEXTURE_2D, this.temperature);
     gl.uniform1i(this.uniforms.u_cells, 0);
     gl.uniform1i(this.uniforms.u_palette, 1);
+    gl.uniform1i(this.uniforms.u_temperature, 2);
+    gl.uniform1i(this.uniforms.u_thermal, thermal ? 1 : 0);
     gl.uniform2f(this.uniforms.u_origin, rect.x, originY);
     gl.uniform1f(this.uniforms.u_scale, rect.scale);
     gl.uniform2i(this.uniforms.u_size, this.width, this.height);
+    gl.uniform3f(this.uniforms.u_background, ...BACKGROUND_RGB.map((c) => c / RGB_MAX));
+    gl.uniform3f(this.uniforms.u_border, ...WORLD_BORDER_RGB.map((c) => c / RGB_MAX));
+    gl.uniform1f(this.uniforms.u_border_px, WORLD_BORDER_CSS_PX * (window.devicePixelRatio || 1));
     gl.bindVertexArray(this.vertexArray);
     gl.drawArrays(gl.TRIANGLES, 0, FULL_SCREEN_TRIANGLE_VERTICES);
   }

@@ -7,6 +7,7 @@
 import { ThreadedEngine } from './engine.js';
 import { SingleEngine } from './engine-single.js';
 import { ERROR } from './pkg/abi.js';
+import { THREAD_SUPPORT } from './pkg/loader/quicksand.js';
 import { parseHeader } from './saves.js';
 import { maxThreads } from './settings.js';
 
@@ -22,7 +23,7 @@ export const restarts = {
         // A module from another build fails the same way single-threaded: say so.
         if (error.code === 'abi-mismatch') throw error;
         this.threadsFailed = true;
-        this.toolbar.notice(`Running single-threaded: the worker threads failed to start (${error.message}).`);
+        this.fallbackNotice.show({ code: THREAD_SUPPORT.WORKER_START, reason: error.message }, error.message);
       }
     }
     return SingleEngine.start({ world, snapshot, onFault });

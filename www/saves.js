@@ -4,10 +4,19 @@
 
 import { LIMITS, SAVE, SAVE_OFFSET } from './pkg/abi.js';
 
-/** The exact length of a save of a `width` × `height` world: each chunk stores its dirty rectangle. */
-export function saveLength(width, height) {
+/** Bytes per cell in each version the sim loads: v1 had no temperature (docs/SAVE_FORMAT.md). */
+const CELL_BYTES = new Map([
+  [SAVE.VERSION, SAVE.CELL_BYTES],
+  [SAVE.VERSION_WITHOUT_TEMPERATURE, SAVE.CELL_BYTES_WITHOUT_TEMPERATURE],
+]);
+
+/**
+ * The exact length of a save of a `width` × `height` world in format
+ * `version` (default: the one the sim writes): each chunk stores its dirty rectangle.
+ */
+export function saveLength(width, height, version = SAVE.VERSION) {
   const chunks = Math.ceil(width / LIMITS.CHUNK_SIZE) * Math.ceil(height / LIMITS.CHUNK_SIZE);
-  return SAVE.HEADER_BYTES + 2 * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES;
+  return SAVE.HEADER_BYTES + CELL_BYTES.get(version) * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES;
 }
 
 const MAX_SIDE = LIMITS.MAX_WORLD_SIZE;
@@ -35,19 +44,21 @@ export function parseHeader(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, SAVE.HEADER_BYTES);
   const version = view.getUint16(SAVE_OFFSET.VERSION, true);
   const flags = view.getUint16(SAVE_OFFSET.FLAGS, true);
-  if (version !== SAVE.VERSION || flags !== 0) {
-    throw new SaveError(`This save has format version ${version} (flags ${flags}); this page reads version ${SAVE.VERSION} without flags.`);
+  if (!CELL_BYTES.has(version) || flags !== 0) {
+    const known = [...CELL_BYTES.keys()].sort().join(' and ');
+    throw new SaveError(`This save has format version ${version} (flags ${flags}); this page reads versions ${known} without flags.`);
   }
   const width = view.getUint32(SAVE_OFFSET.WIDTH, true);
   const height = view.getUint32(SAVE_OFFSET.HEIGHT, true);
   if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new SaveError(`This save's world size ${width}×${height} is outside 1..${MAX_SIDE}.`);
   }
-  const expected = saveLength(width, height);
+  const expected = saveLength(width, height, version);
   if (bytes.length !== expected) {
     throw new SaveError(`This save is damaged: a ${width}×${height} world needs ${expected} bytes, the file has ${bytes.length}.`);
   }
   return {
+    version,
     width,
     height,
     seed: Number(view.getBigUint64(SAVE_OFFSET.SEED, true) & 0xffffffffn),

@@ -3,8 +3,8 @@
 //
 //   ?threads=N   workers, 1..navigator.hardwareConcurrency
 //   ?size=N      a square world of N cells (default: fits the viewport)
-//   ?scene=0..3  empty, active, mixed, settled
-//   ?seed=N      the world's seed (default: random)
+//   ?scene=N     a SCENE id (abi.js; default: the landscape)
+//   ?seed=N      the world's seed (default: FIRST_SCREEN_SEED, config.js)
 //   ?speed=1..4  steps per frame; ?speed=max: as fast as the workers go
 //   ?renderer=canvas   skip WebGL2 and use the Canvas2D fallback
 //
@@ -12,7 +12,7 @@
 // visits in localStorage.
 
 import { LIMITS } from './pkg/abi.js';
-import { DEFAULT_SCENE, DEFAULT_SPEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEED_MAX, SPEEDS, WORLD_PRESETS } from './config.js';
+import { DEFAULT_SCENE, DEFAULT_SPEED, FIRST_SCREEN_SEED, DEFAULT_WORLD_CAP, MIN_WORLD, SCENES, SPEED_MAX, SPEEDS, TOUCH_MIN_CELL_CSS_PX, WORLD_PRESETS } from './config.js';
 
 /** Most threads the default picks; more can be chosen up to the core count. */
 const DEFAULT_THREADS_CAP = 8;
@@ -23,10 +23,20 @@ export function maxThreads() {
   return Math.max(1, Math.min(LIMITS.MAX_CREW_WORKERS, navigator.hardwareConcurrency || 1));
 }
 
-/** The largest preset that fits the stage's shorter side in device pixels. */
+/** Whether the main pointer is a finger (a phone or tablet): coarse, and no hover. */
+export function touchFirst() {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse) and (hover: none)').matches;
+}
+
+/**
+ * The largest preset that fits the stage's shorter side in device pixels;
+ * on touch screens, also at least TOUCH_MIN_CELL_CSS_PX CSS pixels a cell,
+ * so a fingertip paints something visible.
+ */
 function defaultWorldSize(stage) {
-  const side = Math.min(stage.clientWidth, stage.clientHeight) * (window.devicePixelRatio || 1);
-  const fitting = WORLD_PRESETS.filter((p) => p <= Math.min(side, DEFAULT_WORLD_CAP));
+  const cssSide = Math.min(stage.clientWidth, stage.clientHeight);
+  const limit = touchFirst() ? cssSide / TOUCH_MIN_CELL_CSS_PX : cssSide * (window.devicePixelRatio || 1);
+  const fitting = WORLD_PRESETS.filter((p) => p <= Math.min(limit, DEFAULT_WORLD_CAP));
   return fitting.length ? fitting[fitting.length - 1] : MIN_WORLD;
 }
 
@@ -49,7 +59,8 @@ export function initialSettings(stage) {
     threads: int('threads', defaultThreads, 1, maxThreads()),
     size: int('size', defaultWorldSize(stage), 1, LIMITS.MAX_WORLD_SIZE),
     scene: int('scene', DEFAULT_SCENE, SCENES[0].id, SCENES[SCENES.length - 1].id),
-    seed: int('seed', Math.floor(Math.random() * SEED_RANGE), 0, SEED_RANGE - 1),
+    // A fixed seed: every first screen is the same valley (www/README.md).
+    seed: int('seed', FIRST_SCREEN_SEED, 0, SEED_RANGE - 1),
     speed: parseSpeed(params.get('speed')),
     renderer: params.get('renderer'),
   };
@@ -80,5 +91,25 @@ export function saveOverlaySettings({ hidden, details }) {
     localStorage.setItem(OVERLAY_KEY, JSON.stringify({ hidden, details }));
   } catch {
     // Storage may be full or disabled; the choice then lasts this visit.
+  }
+}
+
+/** localStorage key set once a player has made a first stroke. */
+const VISITED_KEY = 'quicksand.visited';
+
+/** Whether this browser has never seen a stroke here (the first-visit hint shows until one). */
+export function isFirstVisit() {
+  try {
+    return localStorage.getItem(VISITED_KEY) === null;
+  } catch {
+    return true;
+  }
+}
+
+export function rememberVisit() {
+  try {
+    localStorage.setItem(VISITED_KEY, '1');
+  } catch {
+    // Storage disabled: the hint simply shows again next time.
   }
 }

@@ -4,6 +4,8 @@
 // blocking, until no steps are pending, so it is safe while playing.
 
 import { cellToClient, worldClientRect } from './view.js';
+import { MATERIAL, MATERIAL_KIND, MATERIAL_NAME } from './pkg/abi.js';
+import { unitsToCelsius } from './thermal-colours.js';
 
 /** measurePlay's stroke: a zigzag over the middle of the world, this far in from each side. */
 const STROKE_INSET = 0.2;
@@ -20,8 +22,13 @@ export function installTestHook(app) {
   window.quicksand = {
     /** Resolves once the engine runs and the first frame is scheduled. */
     ready: app.ready.then(() => undefined),
+    /** Whether the page is cross-origin isolated (threads may still be refused: see `threadSupport`). */
     get isolated() {
-      return app.support.ok;
+      return globalThis.crossOriginIsolated === true;
+    },
+    /** The loader's answer at start-up: `{ ok, code, reason }` (code 'ok', 'not-isolated', 'no-shared-memory', 'worker-start'). */
+    get threadSupport() {
+      return app.support && { ...app.support };
     },
     /** 'threads' or 'single'. */
     get mode() {
@@ -134,6 +141,40 @@ export function installTestHook(app) {
         };
         requestAnimationFrame(frame);
       });
+    },
+    /** Every material of the sim's table: `[{ id, name, kind }]` (lower-case names, as in docs/CELLS.md). */
+    materials() {
+      return Object.values(MATERIAL).map((id) => ({ id, name: MATERIAL_NAME[id], kind: MATERIAL_KIND[id] }));
+    },
+    /**
+     * `{ material: name, temperature: °C }` at cell (x, y), read once no
+     * steps are pending (exact); null outside the world.
+     */
+    async cellAt(x, y) {
+      const engine = live();
+      const cell = await engine.exclusive(() => engine.cellAt(x, y));
+      return cell && { material: MATERIAL_NAME[cell.material] ?? `material ${cell.material}`, temperature: unitsToCelsius(cell.temperature) };
+    },
+    /** How many cells of each material the world holds, `{ name: count }`, read once no steps are pending. */
+    counts() {
+      const engine = live();
+      return engine.exclusive(() => Object.fromEntries(Object.values(MATERIAL).map((id) => [MATERIAL_NAME[id], engine.count(id)])));
+    },
+    /** The view: `{ zoom, centerX, centerY }` (zoom 1 fits the world; the centre in cells). */
+    view() {
+      return { ...app.view };
+    },
+    /** Sets the view as the wheel and drags do (clamped: the world cannot be lost); resolves once it is drawn. */
+    setView({ zoom = app.view.zoom, centerX = app.view.centerX, centerY = app.view.centerY } = {}) {
+      app.setView({ zoom, centerX, centerY });
+      return this.drawn();
+    },
+    /** Whether the thermal view (T) is on; `setThermal(on)` as the button does. */
+    get thermal() {
+      return app.thermal;
+    },
+    setThermal(on) {
+      app.setThermal(Boolean(on));
     },
     /** The fault message shown to the player, or null. */
     get fault() {

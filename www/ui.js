@@ -2,13 +2,23 @@
 // shortcuts. It only shows state and forwards intents to `actions`; main.js
 // decides what they do.
 
-import { BRUSH_MAX, BRUSH_MIN, SCENES, SPEED_MAX, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
+import { BRUSH_MAX, BRUSH_MIN, SCENE_GROUPS, SCENES, SPEED_MAX, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
 import { parseSpeed } from './settings.js';
-import { ERASER, MATERIALS, SHADES } from './materials.js';
+import { ERASER, KINDS, MATERIALS, SHADES } from './materials.js';
+import { PAINT_TOOL } from './pkg/abi.js';
+import { paintOverChoices, TOOLS } from './tools.js';
+
+/** Swatches drawn with CSS, not from the palette: the tools that are no material. */
+const TOOL_SWATCHES = new Map([
+  [ERASER, 'eraser'],
+  [PAINT_TOOL.HEAT, 'heat'],
+  [PAINT_TOOL.COOL, 'cool'],
+]);
+/** Degrees shown in the readout: one decimal, as fine as play needs. */
+const READOUT_DECIMALS = 1;
 
 /** Keys (KeyboardEvent.code) and the action each triggers; the buttons show them too. */
 const SHORTCUTS = [
-  { code: 'Space', action: 'togglePlay' },
   { code: 'KeyN', action: 'step' },
   { code: 'KeyC', action: 'clear' },
   { code: 'KeyZ', action: 'undo' },
@@ -17,7 +27,18 @@ const SHORTCUTS = [
   { code: 'KeyS', action: 'save' },
   { code: 'KeyO', action: 'open' },
   { code: 'KeyI', action: 'toggleStats' },
+  { code: 'KeyH', action: 'toggleStats' },
+  { code: 'KeyT', action: 'toggleThermal' },
 ];
+
+/** Zoom keys, by KeyboardEvent.key (so + works with or without Shift, on any layout). */
+const ZOOM_KEYS = new Map([
+  ['+', 'zoomIn'],
+  ['=', 'zoomIn'],
+  ['-', 'zoomOut'],
+  ['_', 'zoomOut'],
+  ['0', 'fitView'],
+]);
 
 /**
  * Undo and redo with Ctrl (Cmd on a Mac) as well: Ctrl/Cmd+Z undoes,
@@ -60,7 +81,6 @@ export class Toolbar {
       open: $('open'),
       file: $('file'),
       palette: $('palette'),
-      notice: $('notice'),
       fault: $('fault'),
       faultText: $('fault-text'),
       restart: $('restart'),
@@ -68,8 +88,22 @@ export class Toolbar {
       pausedHint: $('paused-hint'),
       engineLine: $('engine-line'),
       statsToggle: $('stats-toggle'),
+      thermal: $('thermal'),
+      toolbar: $('toolbar'),
+      menuToggle: $('menu-toggle'),
+      tools: $('tools'),
+      paintOver: $('paint-over'),
+      firstHint: $('first-hint'),
+      firstHintClose: $('first-hint-close'),
+      readout: $('readout'),
+      readoutName: $('readout-name'),
+      readoutTemperature: $('readout-temperature'),
+      readoutDescription: $('readout-description'),
     };
+    this.shownReadout = null;
     this.toastTimer = 0;
+    /** Space went down on the page (not on a control) and is not yet released. */
+    this.spacePressed = false;
     this.materialButtons = new Map();
     this.build();
     this.bind();
@@ -78,8 +112,26 @@ export class Toolbar {
   build() {
     const e = this.elements;
     e.speed.append(...SPEEDS.map((s) => option(s, `${s}×`)), option(SPEED_MAX, 'Max'));
-    e.scene.append(...SCENES.map((s) => option(s.id, s.name)));
+    for (const { group, title } of SCENE_GROUPS) {
+      const optgroup = document.createElement('optgroup');
+      optgroup.label = title;
+      optgroup.append(...SCENES.filter((s) => s.group === group).map((s) => option(s.id, s.name)));
+      e.scene.append(optgroup);
+    }
     e.size.append(...WORLD_PRESETS.map((p) => option(p, `${p}²`)));
+    this.toolButtons = new Map();
+    for (const tool of TOOLS) {
+      const button = document.createElement('button');
+      button.dataset.tool = tool.id;
+      button.title = `${tool.title} (${tool.key})`;
+      button.setAttribute('aria-pressed', 'false');
+      const key = document.createElement('kbd');
+      key.textContent = tool.key;
+      button.append(tool.name, key);
+      e.tools.append(button);
+      this.toolButtons.set(tool.id, button);
+    }
+    e.paintOver.append(...paintOverChoices(MATERIALS).map((c) => option(c.value, c.name)));
     e.brush.min = String(BRUSH_MIN);
     e.brush.max = String(BRUSH_MAX);
   }
@@ -108,6 +160,15 @@ export class Toolbar {
     click(e.open, () => a.open());
     click(e.restart, () => a.restart());
     click(e.statsToggle, () => a.toggleStats());
+    click(e.thermal, () => a.toggleThermal());
+    click(e.menuToggle, () => {
+      const open = !e.toolbar.classList.contains('open');
+      e.toolbar.classList.toggle('open', open);
+      e.menuToggle.setAttribute('aria-expanded', String(open));
+    });
+    click(e.firstHintClose, () => a.dismissFirstHint());
+    for (const [id, button] of this.toolButtons) click(button, () => a.setTool(id));
+    change(e.paintOver, (v) => a.setPaintOver(v));
     change(e.speed, (v) => a.setSpeed(v), parseSpeed);
     change(e.scene, (v) => a.setScene(v));
     change(e.size, (v) => a.setSize(v));
@@ -119,13 +180,45 @@ export class Toolbar {
       if (file) a.load(file);
     });
     document.addEventListener('keydown', (event) => this.key(event));
+    document.addEventListener('keyup', (event) => this.keyUp(event));
+    // A file dropped anywhere on the page opens like one picked (files.js).
+    document.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    });
+    document.addEventListener('drop', (event) => {
+      const file = event.dataTransfer?.files[0];
+      if (!file) return;
+      event.preventDefault();
+      a.load(file);
+    });
+  }
+
+  /** Whether a key event belongs to a control that has focus (a select, a text field, a tabbed-to button). */
+  static ownedByControl(event) {
+    const target = event.target;
+    if (target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type !== 'range')) return true;
+    return target instanceof HTMLButtonElement && (event.code === 'Space' || event.code === 'Enter');
+  }
+
+  /**
+   * Space toggles play as it is released, not pressed: held down, it is
+   * the pan modifier (navigation.js), and a Space+drag must not also pause.
+   */
+  keyUp(event) {
+    if (event.code !== 'Space' || !this.spacePressed) return;
+    this.spacePressed = false;
+    if (!this.actions.spacePanned()) this.actions.togglePlay();
   }
 
   key(event) {
-    const target = event.target;
-    if (target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && target.type !== 'range')) return;
-    // A button reached with Tab keeps its own Space/Enter.
-    if (target instanceof HTMLButtonElement && (event.code === 'Space' || event.code === 'Enter')) return;
+    // A focused select or text field keeps its keys; a button reached with Tab keeps its own Space/Enter.
+    if (Toolbar.ownedByControl(event)) return;
+    if (event.code === 'Space' && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      // The page would scroll; the toggle comes on release (keyUp).
+      event.preventDefault();
+      if (!event.repeat) this.spacePressed = true;
+      return;
+    }
     const history = historyShortcut(event);
     if (history) {
       // Also keeps the browser's own Ctrl+Y (history) and Cmd+Shift+Z away.
@@ -134,6 +227,18 @@ export class Toolbar {
       return;
     }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const zoom = ZOOM_KEYS.get(event.key);
+    if (zoom) {
+      event.preventDefault();
+      this.actions[zoom]();
+      return;
+    }
+    const tool = !event.shiftKey && TOOLS.find((t) => t.code === event.code);
+    if (tool) {
+      event.preventDefault();
+      this.actions.setTool(tool.id);
+      return;
+    }
     const material = MATERIALS.find((m) => m.code === event.code && Boolean(m.shift) === event.shiftKey);
     if (material) {
       event.preventDefault();
@@ -149,40 +254,90 @@ export class Toolbar {
     this.actions[shortcut.action]();
   }
 
-  /** The material buttons, coloured from the sim's palette (`colour(id, shade)` → CSS). */
+  /**
+   * The material buttons, grouped by kind (materials.js KINDS), coloured
+   * from the sim's palette (`colour(id, shade)` → CSS); tools get CSS swatches.
+   */
   fillPalette(colour) {
     const e = this.elements;
     e.palette.replaceChildren();
     this.materialButtons.clear();
-    for (const material of MATERIALS) {
-      const button = document.createElement('button');
-      button.className = 'material';
-      button.setAttribute('role', 'radio');
-      button.dataset.material = String(material.id);
-      button.title = `${material.name} (${material.key})`;
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      if (material.id === ERASER) swatch.classList.add('eraser');
-      else {
-        const shades = Array.from({ length: SHADES }, (_, shade) => colour(material.id, shade));
-        swatch.style.background = `linear-gradient(135deg, ${shades.join(', ')})`;
-      }
-      const name = document.createElement('span');
-      name.textContent = material.name;
+    for (const { kind, title } of KINDS) {
+      const members = MATERIALS.filter((m) => m.kind === kind);
+      if (members.length === 0) continue;
+      const group = document.createElement('section');
+      group.className = 'palette-group';
+      group.setAttribute('aria-label', title);
+      const heading = document.createElement('h2');
+      heading.textContent = title;
+      group.append(heading, ...members.map((material) => this.materialButton(material, colour)));
+      e.palette.append(group);
+    }
+  }
+
+  materialButton(material, colour) {
+    const button = document.createElement('button');
+    button.className = 'material';
+    button.setAttribute('role', 'radio');
+    button.dataset.material = String(material.id);
+    button.title = material.key ? `${material.name} (${material.key}): ${material.description}` : `${material.name}: ${material.description}`;
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    const tool = TOOL_SWATCHES.get(material.id);
+    if (tool) swatch.classList.add(tool);
+    else {
+      const shades = Array.from({ length: SHADES }, (_, shade) => colour(material.id, shade));
+      swatch.style.background = `linear-gradient(135deg, ${shades.join(', ')})`;
+    }
+    const name = document.createElement('span');
+    name.className = 'material-name';
+    name.textContent = material.name;
+    button.append(swatch, name);
+    if (material.key) {
       const key = document.createElement('kbd');
       key.textContent = material.key;
-      button.append(swatch, name, key);
-      button.addEventListener('click', (event) => {
-        if (event.detail > 0) button.blur();
-        this.actions.setMaterial(material.id);
-      });
-      e.palette.append(button);
-      this.materialButtons.set(material.id, button);
+      button.append(key);
     }
+    button.addEventListener('click', (event) => {
+      if (event.detail > 0) button.blur();
+      this.actions.setMaterial(material.id);
+    });
+    this.materialButtons.set(material.id, button);
+    return button;
   }
 
   setMaterial(id) {
     for (const [materialId, button] of this.materialButtons) button.setAttribute('aria-checked', String(materialId === id));
+  }
+
+  setTool(id) {
+    for (const [toolId, button] of this.toolButtons) button.setAttribute('aria-pressed', String(toolId === id));
+  }
+
+  setPaintOver(mask) {
+    this.elements.paintOver.value = String(mask);
+  }
+
+  /** The one line for a first-time player; gone after their first stroke. */
+  firstHint(show) {
+    this.elements.firstHint.hidden = !show;
+  }
+
+  setThermal(on) {
+    this.elements.thermal.setAttribute('aria-pressed', String(on));
+  }
+
+  /** What lies under the pointer: `{ name, description, celsius }`, or null to hide. */
+  readout(cell) {
+    const e = this.elements;
+    const text = cell && `${cell.name}|${cell.celsius.toFixed(READOUT_DECIMALS)}`;
+    if (text === this.shownReadout) return;
+    this.shownReadout = text;
+    e.readout.hidden = !cell;
+    if (!cell) return;
+    e.readoutName.textContent = cell.name;
+    e.readoutTemperature.textContent = `${cell.celsius.toFixed(READOUT_DECIMALS)} °C`;
+    e.readoutDescription.textContent = cell.description;
   }
 
   setPlaying(playing) {
@@ -247,11 +402,6 @@ export class Toolbar {
 
   setEngineLine(text) {
     this.elements.engineLine.textContent = text;
-  }
-
-  notice(text) {
-    this.elements.notice.textContent = text;
-    this.elements.notice.hidden = !text;
   }
 
   toast(text, { ok = false } = {}) {

@@ -144,7 +144,7 @@ test('abi.js agrees with the module it ships with', async () => {
     // A save, read with abi.js's layout.
     const length = e.qs_world_snapshot_save(world);
     const chunks = Math.ceil(width / LIMITS.CHUNK_SIZE) * Math.ceil(height / LIMITS.CHUNK_SIZE);
-    assert.equal(length, SAVE.HEADER_BYTES + 2 * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES);
+    assert.equal(length, SAVE.HEADER_BYTES + SAVE.CELL_BYTES * width * height + chunks * SAVE.CHUNK_RECT_BYTES + SAVE.CHECKSUM_BYTES);
     const bytes = new Uint8Array(qs.memory.buffer, e.qs_world_snapshot_ptr(world), length);
     const view = new DataView(bytes.buffer, bytes.byteOffset, SAVE.HEADER_BYTES);
     assert.equal(new TextDecoder().decode(bytes.subarray(SAVE_OFFSET.MAGIC, SAVE_OFFSET.MAGIC + SAVE.MAGIC.length)), SAVE.MAGIC);

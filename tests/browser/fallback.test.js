@@ -1,12 +1,16 @@
-// The page served WITHOUT the isolation headers: no SharedArrayBuffer, so
-// it must explain why in one sentence, run the single-threaded build
-// (sim-st.wasm) and still play; and the Canvas2D renderer, for browsers
-// without WebGL2.
+// The fallback and its reason, in each engine. Served WITHOUT the isolation
+// headers (`quicksand-tools serve --no-isolation`) every engine must say
+// the real reason (the loader's `not-isolated`) in plain words, run the
+// single-threaded build (sim-st.wasm) and still play. Served isolated, the
+// reason must match what the engine can do (support/engines.js): none in
+// Chromium and Firefox, `no-shared-memory` in WebKitGTK, which is isolated
+// but cannot post a shared memory to a worker. And the Canvas2D renderer,
+// for browsers without WebGL2.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCENE } from '../../www/pkg/abi.js';
-import { launchBrowser } from './support/browser.js';
+import { ENGINE, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStroke, withGame } from './support/game.js';
 
@@ -16,18 +20,30 @@ const SIZE = 256;
 const STROKE_Y = 30;
 const STROKE_X0 = 60;
 const STROKE_X1 = 200;
+/** The notice's sentence for each loader code (www/fallback-notice.js), as the player reads it. */
+const SENTENCE = {
+  'not-isolated': /^Running on one thread, so the sand moves more slowly in big worlds: this page was served without the settings that let a page share memory with worker threads\.$/,
+  'no-shared-memory': /^Running on one thread, so the sand moves more slowly in big worlds: this browser cannot share memory with worker threads\.$/,
+};
+/** The loader's precise reason for each code (loader/thread-support.js). */
+const REASON = {
+  'not-isolated': /^not isolated: the page was served without the COOP\/COEP headers/,
+  'no-shared-memory': /^this browser cannot share memory with workers: posting a shared WebAssembly\.Memory failed \(DataCloneError/,
+};
 
-let server;
+let isolated;
+let plain;
 let browser;
 
 before(async () => {
-  server = await startServer({ isolation: false });
+  [isolated, plain] = await Promise.all([startServer(), startServer({ isolation: false })]);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.stop();
+  isolated?.stop();
+  plain?.stop();
 });
 
 const options = { timeout: TEST_TIMEOUT_MS };
@@ -48,30 +64,66 @@ async function paintAndWatchItFall(page) {
   await eventually(async () => changedAt(before, await capture(page), bottom) > bottom.length / 2, { message: 'sand to fall to the bottom row' });
 }
 
-test('without isolation: one sentence says why, the single-threaded sim runs and sand falls', options, async (t) => {
-  await withGame(t, browser, server, { size: SIZE, scene: EMPTY_SCENE }, async (page) => {
-    const state = await page.evaluate(() => ({
+/** What the page says about threads: the loader's answer and the notice. */
+function fallbackState(page) {
+  return page.evaluate(() => {
+    const notice = document.getElementById('notice');
+    return {
       isolated: crossOriginIsolated,
-      sab: typeof SharedArrayBuffer,
+      support: window.quicksand.threadSupport,
       mode: window.quicksand.mode,
       workers: window.quicksand.workers,
       threadsDisabled: document.getElementById('threads').disabled,
-      notice: document.getElementById('notice').textContent,
-    }));
+      notice: { shown: !notice.hidden, code: notice.dataset.code ?? null, text: notice.querySelector('.notice-text')?.textContent ?? '', link: notice.querySelector('a')?.getAttribute('href') ?? null },
+    };
+  });
+}
+
+/** The notice states `code`'s sentence, links to the details (which exist), and its × dismisses it. */
+async function assertNotice(page, state, code) {
+  assert.equal(state.support.code, code);
+  assert.match(state.support.reason, REASON[code]);
+  assert.deepEqual({ shown: state.notice.shown, code: state.notice.code }, { shown: true, code });
+  assert.match(state.notice.text, SENTENCE[code]);
+  assert.equal((state.notice.text.match(/\.(\s|$)/g) ?? []).length, 1, 'one sentence');
+  assert.ok(await page.isVisible('#notice'), 'the explanation is visible');
+  assert.match(state.notice.link, /^README\.md#threads-and-the-fallback$/);
+  const status = await page.evaluate((href) => fetch(href).then((r) => r.status), state.notice.link);
+  assert.equal(status, 200, 'the details it links to are served');
+  await page.click('#notice .notice-close');
+  await page.waitFor('#notice', { state: 'hidden' });
+}
+
+test('without isolation: the notice says why in plain words, the single-threaded sim runs and sand falls', options, async (t) => {
+  await withGame(t, browser, plain, { size: SIZE, scene: EMPTY_SCENE }, async (page) => {
+    const state = await fallbackState(page);
     assert.equal(state.isolated, false);
     assert.equal(state.mode, 'single');
     assert.equal(state.workers, 0);
     assert.equal(state.threadsDisabled, true, 'the thread selector is disabled');
-    assert.match(state.notice, /^This page is not cross-origin isolated \(.*\), so the browser withholds SharedArrayBuffer and threads\.$/);
-    assert.equal((state.notice.match(/\.(\s|$)/g) ?? []).length, 1, 'one sentence');
-    assert.ok(await page.locator('#notice').isVisible(), 'the explanation is visible');
+    await assertNotice(page, state, 'not-isolated');
     await paintAndWatchItFall(page);
     assert.match(await page.evaluate(() => window.quicksand.hash()), /^[0-9a-f]{16}$/);
   });
 });
 
+test(`isolated: the reason ${ENGINE.name} shows matches what it can do (${ENGINE.isolatedCode})`, options, async (t) => {
+  await withGame(t, browser, isolated, { size: SIZE, scene: EMPTY_SCENE, threads: 2 }, async (page) => {
+    const state = await fallbackState(page);
+    assert.equal(state.isolated, true, 'served with COOP/COEP, every engine is isolated');
+    if (ENGINE.isolatedCode === 'ok') {
+      assert.deepEqual({ ...state.support }, { ok: true, code: 'ok', reason: '' });
+      assert.deepEqual([state.mode, state.notice.shown], ['threads', false], 'threads, and no notice');
+      return;
+    }
+    assert.equal(state.mode, 'single');
+    await assertNotice(page, state, ENGINE.isolatedCode);
+    assert.doesNotMatch(state.notice.text, /isolat|header|served/, 'it does not send the player to fix headers that are right');
+  });
+});
+
 test('the Canvas2D renderer (no WebGL2) draws the world and the falling sand', options, async (t) => {
-  await withGame(t, browser, server, { size: SIZE, scene: EMPTY_SCENE, renderer: 'canvas' }, async (page) => {
+  await withGame(t, browser, plain, { size: SIZE, scene: EMPTY_SCENE, renderer: 'canvas' }, async (page) => {
     assert.equal(await page.evaluate(() => window.quicksand.renderer), 'canvas2d');
     await paintAndWatchItFall(page);
   });

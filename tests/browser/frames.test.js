@@ -1,4 +1,4 @@
-// Frames that cost what changed, in Chromium: the renderer uploads only the
+// Frames that cost what changed, in each engine: the renderer uploads only the
 // rectangle the sim says changed (a settled world uploads nothing while it
 // plays; an active one does), and a stroke drawn while paused shows before
 // any step (qs_world_render_now), with WebGL2, with Canvas2D and in the

@@ -1,15 +1,16 @@
-// The game page served cross-origin isolated: threads, painting with the
-// real mouse, pause, save/load through the UI, a worker fault, a real
-// stack overflow in a worker, and a thread-count change. Every test saves a
-// screenshot into test-artifacts/ and fails on any console error. Undo and
-// redo have their own file (history.test.js).
+// The game page served cross-origin isolated, in each engine: threads where
+// the engine has them (support/engines.js), painting with the real mouse,
+// pause, save/load through the UI, a worker fault and a real stack overflow
+// in a worker (threaded engines only), and the thread selector. Every test
+// saves a screenshot into test-artifacts/<engine>/ and fails on any console
+// error. Undo and redo have their own file (history.test.js).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCENE, THREAD_SLOT } from '../../www/pkg/abi.js';
-import { launchBrowser, ARTIFACTS } from './support/browser.js';
+import { launchBrowser, ARTIFACTS, ENGINE, needs } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { capture, cellsToClient, changedAt, eventually, hideOverlays, mouseStroke, withGame } from './support/game.js';
 
@@ -40,12 +41,14 @@ const options = { timeout: TEST_TIMEOUT_MS };
 const game = (t, query, body) => withGame(t, browser, server, { threads: WORKERS, size: SIZE, ...query }, body);
 const cellsOfRow = (y, x0, x1) => Array.from({ length: x1 - x0 + 1 }, (_, i) => [x0 + i, y]);
 
-test('loads cross-origin isolated with every worker ready', options, async (t) => {
+test(`loads cross-origin isolated: ${ENGINE.threads ? 'every worker ready' : 'single-threaded, since this engine cannot share memory with workers'}`, options, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     const state = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
       hookIsolated: window.quicksand.isolated,
+      support: window.quicksand.threadSupport.code,
       mode: window.quicksand.mode,
+      renderer: window.quicksand.renderer,
       workers: window.quicksand.workers,
       world: window.quicksand.world,
       bars: document.querySelectorAll('#stats .bar').length,
@@ -53,13 +56,16 @@ test('loads cross-origin isolated with every worker ready', options, async (t) =
     }));
     assert.equal(state.isolated, true);
     assert.equal(state.hookIsolated, true);
-    assert.equal(state.mode, 'threads');
-    assert.equal(state.workers, WORKERS);
-    assert.equal(state.bars, WORKERS, 'one busy bar per worker');
-    assert.equal(state.threadsDisabled, false);
+    assert.equal(state.support, ENGINE.isolatedCode, "the loader's answer");
+    assert.equal(state.renderer, ENGINE.webgl2 ? 'webgl2' : 'canvas2d');
     assert.deepEqual(state.world, { width: SIZE, height: SIZE });
-    const steps = await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 20), { message: 'the crew to run steps' });
+    assert.equal(state.mode, ENGINE.threads ? 'threads' : 'single');
+    assert.equal(state.workers, ENGINE.threads ? WORKERS : 0);
+    assert.equal(state.threadsDisabled, !ENGINE.threads);
+    const steps = await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 20), { message: 'the world to run steps' });
     assert.ok(steps);
+    if (!ENGINE.threads) return;
+    assert.equal(state.bars, WORKERS, 'one busy bar per worker');
     await eventually(() => page.evaluate(() => /\d+%/.test(document.querySelector('#stats .bar-value').textContent)), { message: 'the busy bars to show shares' });
   });
 });
@@ -98,7 +104,11 @@ test('pausing stops all change', options, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     await hideOverlays(page);
     await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 30), { message: 'steps' });
-    await page.evaluate(() => window.quicksand.pause());
+    // drawn(): the compositor may show the frame before the pause for a frame or two (Firefox, WebKit).
+    await page.evaluate(async () => {
+      await window.quicksand.pause();
+      await window.quicksand.drawn();
+    });
     const first = { shot: await page.screenshot(), ...(await page.evaluate(async () => ({ hash: await window.quicksand.hash(), seq: window.quicksand.frameSeq(), steps: window.quicksand.stepCount() }))) };
     await page.waitForTimeout(1000);
     const second = { shot: await page.screenshot(), ...(await page.evaluate(async () => ({ hash: await window.quicksand.hash(), seq: window.quicksand.frameSeq(), steps: window.quicksand.stepCount() }))) };
@@ -107,7 +117,10 @@ test('pausing stops all change', options, async (t) => {
     assert.equal(second.hash, first.hash, 'the state hash is unchanged');
     assert.ok(first.shot.equals(second.shot), 'the screen is unchanged');
     // And the paused screen is the world itself: one step changes it.
-    await page.evaluate(() => window.quicksand.stepAndWait(1));
+    await page.evaluate(async () => {
+      await window.quicksand.stepAndWait(1);
+      await window.quicksand.drawn();
+    });
     assert.ok(!(await page.screenshot()).equals(second.shot), 'a single step changes the screen');
   });
 });
@@ -133,26 +146,24 @@ test('save then load gives the same state hash (hook and UI file round trip)', o
 
     // The real UI: S downloads a .qsand file, the file input opens it.
     const hashAtSave = await page.evaluate(() => window.quicksand.hash());
-    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);
-    assert.match(download.suggestedFilename(), /^quicksand-256x256-step\d+\.qsand$/);
-    const file = path.join(ARTIFACTS, 'save-roundtrip.qsand');
-    await download.saveAs(file);
+    const download = await page.download(() => page.keyboard.press('s'));
+    assert.match(download.name, /^quicksand-256x256-step\d+\.qsand$/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS, 'save-roundtrip.qsand'), download.bytes);
     await page.evaluate(() => window.quicksand.stepAndWait(25));
     assert.notEqual(await page.evaluate(() => window.quicksand.hash()), hashAtSave);
-    await page.setInputFiles('#file', file);
-    await page.locator('#toast', { hasText: 'Opened' }).waitFor();
+    await page.setInputFile('#file', download);
+    await page.waitFor('#toast', { text: 'Opened' });
     assert.equal(await page.evaluate(() => window.quicksand.hash()), hashAtSave, 'opening the file restores the state');
 
     // Foreign and damaged files: a clear message, and the world is kept.
     const kept = await page.evaluate(() => window.quicksand.hash());
-    await page.setInputFiles('#file', { name: 'notes.qsand', mimeType: 'application/octet-stream', buffer: Buffer.from('These are my notes. '.repeat(10)) });
-    await page.locator('#toast', { hasText: 'not a quicksand save' }).waitFor();
-    const damaged = readFileSync(file);
+    await page.setInputFile('#file', { name: 'notes.qsand', bytes: Buffer.from('These are my notes. '.repeat(10)) });
+    await page.waitFor('#toast', { text: 'not a quicksand save' });
+    const damaged = Buffer.from(download.bytes);
     damaged[100] ^= 0xff;
-    const damagedPath = path.join(ARTIFACTS, 'damaged.qsand');
-    writeFileSync(damagedPath, damaged);
-    await page.setInputFiles('#file', damagedPath);
-    await page.locator('#toast', { hasText: 'damaged' }).waitFor();
+    await page.setInputFile('#file', { name: 'damaged.qsand', bytes: damaged });
+    await page.waitFor('#toast', { text: 'damaged' });
     assert.equal(await page.evaluate(() => window.quicksand.hash()), kept, 'bad files leave the world as it was');
 
     // A save of another size replaces the world with one of its size.
@@ -161,14 +172,14 @@ test('save then load gives the same state hash (hook and UI file round trip)', o
       await q.newWorld({ width: 96, height: 64, seed: 5, scene: sceneId });
       const result = await q.load(new Uint8Array(bytes));
       return { result, world: q.world, hash: await q.hash() };
-    }, [[...readFileSync(file)], SCENE.ACTIVE]);
+    }, [[...download.bytes], SCENE.ACTIVE]);
     assert.equal(resized.result.ok, true, resized.result.message);
     assert.deepEqual(resized.world, { width: SIZE, height: SIZE });
     assert.equal(resized.hash, hashAtSave);
   });
 });
 
-test('a worker trap shows a message, and Restart brings the world back', options, async (t) => {
+test('a worker trap shows a message, and Restart brings the world back', { ...options, ...needs('threads') }, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     const { hash, steps } = await page.evaluate(async () => {
       await window.quicksand.stepAndWait(20);
@@ -176,19 +187,18 @@ test('a worker trap shows a message, and Restart brings the world back', options
       await window.quicksand.injectWorkerTrap();
       return value;
     });
-    const fault = page.locator('#fault');
-    await fault.waitFor();
-    assert.match(await fault.textContent(), /stopped: worker 0: qs_probe_panic failed/);
-    await page.locator('#restart').click();
-    await fault.waitFor({ state: 'hidden' });
-    await page.locator('#toast', { hasText: 'the world was kept' }).waitFor();
+    await page.waitFor('#fault');
+    assert.match(await page.evaluate(() => document.getElementById('fault').textContent), /stopped: worker 0: qs_probe_panic failed/);
+    await page.click('#restart');
+    await page.waitFor('#fault', { state: 'hidden' });
+    await page.waitFor('#toast', { text: 'the world was kept' });
     const after = await page.evaluate(async () => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, hash: await window.quicksand.hash() }));
     assert.deepEqual(after, { mode: 'threads', workers: WORKERS, hash });
     assert.equal(await page.evaluate(() => window.quicksand.stepAndWait(5)), steps + 5, 'the restarted crew steps');
   });
 });
 
-test('a real stack overflow in a worker restores the last good state, paused', options, async (t) => {
+test('a real stack overflow in a worker restores the last good state, paused', { ...options, ...needs('threads') }, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     // Negative control: a deep recursion that stops just above the canary
     // leaves the crew healthy, so what follows is the canary check's doing.
@@ -213,8 +223,8 @@ test('a real stack overflow in a worker restores the last good state, paused', o
     });
     assert.ok(good.reach >= 0 && good.reach < THREAD_SLOT.CANARY_BYTES, `the recursion reached into the canary (${good.reach})`);
     assert.notEqual(good.moved, good.hash);
-    await page.locator('#toast', { hasText: "A worker's stack overflowed; the world was restored to its last good state" }).waitFor();
-    await page.locator('#fault').waitFor({ state: 'hidden' });
+    await page.waitFor('#toast', { text: "A worker's stack overflowed; the world was restored to its last good state" });
+    await page.waitFor('#fault', { state: 'hidden' });
     const after = await page.evaluate(async () => {
       const q = window.quicksand;
       return { mode: q.mode, workers: q.workers, playing: q.playing, fault: q.fault, steps: q.stepCount(), hash: await q.hash() };
@@ -225,17 +235,31 @@ test('a real stack overflow in a worker restores the last good state, paused', o
   });
 });
 
-test('the thread selector restarts the engine with that many workers, keeping the world', options, async (t) => {
+test('the thread selector restarts the engine with that many workers, keeping the world', { ...options, ...needs('threads') }, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     const before = await page.evaluate(async () => {
       await window.quicksand.stepAndWait(30);
       return window.quicksand.hash();
     });
-    const options = await page.locator('#threads option').allTextContents();
+    const options = await page.allTextContents('#threads option');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     assert.deepEqual(options, Array.from({ length: cores }, (_, i) => String(i + 1)));
-    await page.selectOption('#threads', '1');
+    await page.select('#threads', '1');
     await eventually(() => page.evaluate(() => window.quicksand.workers === 1 && document.querySelectorAll('#stats .bar').length === 1), { message: 'one worker' });
     assert.equal(await page.evaluate(() => window.quicksand.hash()), before);
+  });
+});
+
+// The selector's other half: where threads are refused it is disabled and its tooltip says why.
+test(`the thread selector is disabled without threads, with the loader's reason`, { ...options, ...(ENGINE.threads ? { skip: `${ENGINE.name} has threads (the test above)` } : {}) }, async (t) => {
+  await game(t, { scene: MIXED_SCENE }, async (page) => {
+    const selector = await page.evaluate(() => ({
+      disabled: document.getElementById('threads').disabled,
+      title: document.getElementById('threads-field').title,
+      reason: window.quicksand.threadSupport.reason,
+    }));
+    assert.equal(selector.disabled, true);
+    assert.ok(selector.reason.length > 0);
+    assert.equal(selector.title, selector.reason);
   });
 });

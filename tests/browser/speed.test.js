@@ -6,9 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCENE } from '../../www/pkg/abi.js';
-import { ACTION_TIMEOUT_MS, launchBrowser, saveScreenshot, VIEWPORT } from './support/browser.js';
+import { launchBrowser, needs } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { eventually } from './support/game.js';
+import { eventually, withGame } from './support/game.js';
 
 const TEST_TIMEOUT_MS = 90_000;
 const WORKERS = 2;
@@ -47,28 +47,10 @@ const options = { timeout: TEST_TIMEOUT_MS };
 /**
  * Opens the game with `query`; `initScript` runs in the page before any of
  * its scripts (to take `Atomics.waitAsync` away, or to watch it). Closes the
- * page after `body` and fails on console errors, like support/game.js.
+ * page after `body` and fails on console errors (support/game.js).
  */
-async function withPage(t, query, { initScript = null } = {}, body) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  if (initScript) await context.addInitScript(initScript);
-  const page = await context.newPage();
-  page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  const search = new URLSearchParams(Object.entries({ threads: WORKERS, size: SIZE, seed: SEED, ...query }).map(([k, v]) => [k, String(v)]));
-  try {
-    await page.goto(`${server.url}?${search}`);
-    await page.evaluate(() => window.quicksand.ready);
-    await body(page);
-  } finally {
-    await saveScreenshot(page, t.name).catch(() => {});
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'the page logged errors');
+function withPage(t, query, { initScript = null } = {}, body) {
+  return withGame(t, browser, server, { threads: WORKERS, size: SIZE, seed: SEED, ...query }, body, { initScript });
 }
 
 /** Samples `pendingSteps()` in the page every SAMPLE_EVERY_MS for SAMPLE_WINDOW_MS. */
@@ -93,7 +75,7 @@ function samplePending(page) {
 const warmUp = (page) =>
   eventually(() => page.evaluate((steps) => window.quicksand.stepCount() >= steps, WARMUP_STEPS), { timeoutMs: 30_000, message: 'the warm-up steps' });
 
-test('at ?speed=max the crew always has steps pending; at speed 1 it idles (negative control)', options, async (t) => {
+test('at ?speed=max the crew always has steps pending; at speed 1 it idles (negative control)', { ...options, ...needs('threads') }, async (t) => {
   await withPage(t, { scene: SCENE.ACTIVE, speed: 'max' }, {}, async (page) => {
     const state = await page.evaluate(() => ({ speed: window.quicksand.speed, picker: document.getElementById('speed').value, playing: window.quicksand.playing }));
     assert.deepEqual(state, { speed: 'max', picker: 'max', playing: true });
@@ -113,7 +95,7 @@ test('at ?speed=max the crew always has steps pending; at speed 1 it idles (nega
     assert.ok(atOne.zeros > 0, `speed 1 must show idle samples too (${JSON.stringify(atOne)})`);
 
     // The picker offers Max and sets it.
-    await page.selectOption('#speed', 'max');
+    await page.select('#speed', 'max');
     assert.equal(await page.evaluate(() => window.quicksand.speed), 'max');
     // Pausing at max drops the steps run ahead instead of waiting for them.
     const paused = await page.evaluate(async () => {
@@ -161,11 +143,11 @@ function stepRun(page) {
   );
 }
 
-test('the main thread sleeps in Atomics.waitAsync, woken by the workers; without it, it polls (negative control)', options, async (t) => {
+test('the main thread sleeps in Atomics.waitAsync, woken by the workers; without it, it polls (negative control)', { ...options, ...needs('threads'), ...needs('waitAsync') }, async (t) => {
   let withWait;
   await withPage(t, { scene: SCENE.MIXED }, { initScript: watchWaitAsync }, async (page) => {
     withWait = await stepRun(page);
-    assert.equal(withWait.has, true, 'this Chromium has Atomics.waitAsync');
+    assert.equal(withWait.has, true, 'this engine has Atomics.waitAsync');
     assert.equal(withWait.strategy, 'waitAsync');
     assert.equal(withWait.steps, STEPS);
     const waits = await page.evaluate(() => window.__waits);

@@ -85,7 +85,6 @@ test('the overlay is small by default; details and hiding are remembered across 
     await page.keyboard.press('i');
     assert.deepEqual(await state(), { shown: false, details: true, pressed: 'false' }, 'I hides it');
     await page.reload();
-    await page.evaluate(() => window.quicksand.ready);
     assert.deepEqual(await state(), { shown: false, details: true, pressed: 'false' }, 'remembered');
     await page.click('#stats-toggle');
     assert.equal((await state()).shown, true, 'the toolbar button shows it again');
@@ -125,7 +124,7 @@ test('ms/step is positive and steps/s stays sane across an undo, a load and a si
     const afterLoad = await watchRates(page, 'after the load');
     assert.ok(afterLoad.some((shown) => shown.rate > 0), 'steps/s shows the world running again');
     // A new size swaps the world and resets the crew's counters.
-    await page.selectOption('#size', String(RESIZED));
+    await page.select('#size', String(RESIZED));
     await eventually(() => page.evaluate((side) => window.quicksand.world?.width === side, RESIZED), { message: 'the new size' });
     await watchRates(page, 'after the size change');
     await eventually(() => msPerStepShown(page), { message: 'a positive ms/step after the size change' });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `./build.sh bench --browser`: the game in Debian's Chromium (through
-// playwright-core, like the browser tests), on the page's own test hook.
+// `./build.sh bench --browser [--engine chromium|firefox]`: the game in
+// Debian's Chromium (headless) or Firefox ESR (under Xvfb), driven like the
+// browser tests (support/browser.js), on the page's own test hook. WebKitGTK
+// is left out: it runs single-threaded here, and this bench measures the crew.
 // For each world size, scene and worker count it measures
 //   (a) raw:   the crew alone, the game paused (window.quicksand.runSteps);
 //   (b) game:  playing at ?speed=max with every frame drawn;
@@ -17,12 +19,12 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { SCENE } from '../../../www/pkg/abi.js';
-import { launchBrowser, VIEWPORT } from '../support/browser.js';
 import { startServer } from '../support/server.js';
 
-const USAGE = `usage: ./build.sh bench --browser [--json] [--sizes 1024,2048] [--workers 1,2]
-                         [--scenes active,mixed,settled] [--rounds N] [--window-ms MS]
+const USAGE = `usage: ./build.sh bench --browser [--engine chromium|firefox] [--json] [--sizes 1024,2048]
+                         [--workers 1,2] [--scenes active,mixed,settled] [--rounds N] [--window-ms MS]
 
+  --engine      chromium (headless, the default) or firefox (Firefox ESR under Xvfb)
   --json        also print one JSON object per measured row
   --sizes       square world sides (default 1024,2048)
   --workers     worker counts (default 1 up to the number of cores)
@@ -46,10 +48,11 @@ const MAX_STEPS = 50_000;
 const PROBE_STEPS = 4;
 const PROBE_MS = 100;
 const MEASURE_TIMEOUT_MS = 120_000;
-const PAGE_TIMEOUT_MS = 120_000;
 const MEGA = 1e6;
 const AMDAHL_WORKERS = [4, 8, 16];
 const SCENES = { active: SCENE.ACTIVE, mixed: SCENE.MIXED, settled: SCENE.SETTLED };
+/** The engines with threads (support/engines.js); --engine picks one. */
+const BENCH_ENGINES = ['chromium', 'firefox'];
 
 // The targets of issue 9 (printed with pass/FAIL, never asserted in tests).
 const GAME_OVER_RAW_MIN = 0.85;
@@ -66,6 +69,7 @@ function parse() {
   const { values } = parseArgs({
     options: {
       browser: { type: 'boolean' },
+      engine: { type: 'string', default: 'chromium' },
       json: { type: 'boolean', default: false },
       sizes: { type: 'string', default: '1024,2048' },
       workers: { type: 'string' },
@@ -89,7 +93,9 @@ function parse() {
     if (!(name in SCENES)) throw new Error(`--scenes: unknown scene "${name}" (active, mixed, settled)`);
     return name;
   });
+  if (!BENCH_ENGINES.includes(values.engine)) throw new Error(`--engine: "${values.engine}" is not one of ${BENCH_ENGINES.join(', ')}`);
   return {
+    engine: values.engine,
     json: values.json,
     sizes: list(values.sizes).map((s) => positive(s, '--sizes')),
     workers: values.workers ? list(values.workers).map((w) => positive(w, '--workers')) : Array.from({ length: cores }, (_, i) => i + 1),
@@ -111,23 +117,12 @@ const amdahl = (serial, workers) => 1 / (serial + (1 - serial) / workers);
 
 /** Opens the game paused at `size`² with `workers` workers, at max speed. */
 async function openGame(browser, server, size, workers) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  const page = await context.newPage();
-  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
   const search = new URLSearchParams({ threads: workers, size, scene: SCENE.EMPTY, seed: SEED, speed: 'max' });
-  await page.goto(`${server.url}?${search}`);
-  await page.evaluate(async () => {
-    await window.quicksand.ready;
-    await window.quicksand.pause();
-  });
+  const page = await openPage(browser, `${server.url}?${search}`);
+  await page.evaluate(() => window.quicksand.pause());
   const actual = await page.evaluate(() => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, wait: window.quicksand.waitStrategy, renderer: window.quicksand.renderer }));
   if (actual.mode !== 'threads' || actual.workers !== workers) throw new Error(`asked for ${workers} workers, the page runs ${JSON.stringify(actual)}`);
-  return { page, context, problems, ...actual };
+  return { page, ...actual };
 }
 
 /** In the page: a fresh world of `scene`, paused. */
@@ -271,6 +266,10 @@ function printTargets(rows, rounds) {
   }
 }
 
+let ENGINE;
+let launchBrowser;
+let openPage;
+
 async function main() {
   let args;
   try {
@@ -279,12 +278,15 @@ async function main() {
     console.error(`browser bench: ${error.message}\n\n${USAGE}`);
     return 1;
   }
+  // support/engines.js reads QS_BROWSER when it is first imported.
+  process.env.QS_BROWSER = args.engine;
+  ({ ENGINE, launchBrowser, openPage } = await import('../support/browser.js'));
   const server = await startServer();
   const browser = await launchBrowser();
   const rows = [];
   try {
     console.log(
-      `quicksand browser benchmark: Chromium (${browser.version()}) headless, --disable-gpu; ${args.cores} cores; seed ${SEED}; windows of ~${args.windowMs} ms, ${args.rounds} alternating rounds (raw, game, paint)`,
+      `quicksand browser benchmark: ${ENGINE.label}, ${await browser.version()}; ${args.cores} cores; seed ${SEED}; windows of ~${args.windowMs} ms, ${args.rounds} alternating rounds (raw, game, paint)`,
     );
     let first = true;
     for (const size of args.sizes) {
@@ -297,13 +299,14 @@ async function main() {
             first = false;
           }
           for (const sceneName of args.scenes) {
-            const row = await measure(game.page, { size, sceneName, workers, rounds: args.rounds, windowMs: args.windowMs });
+            const row = { engine: args.engine, ...(await measure(game.page, { size, sceneName, workers, rounds: args.rounds, windowMs: args.windowMs })) };
             rows.push(row);
             printRow(row);
-            if (game.problems.length) throw new Error(`the page reported: ${game.problems.join('; ')}`);
+            const problems = await game.page.collectProblems();
+            if (problems.length) throw new Error(`the page reported: ${problems.join('; ')}`);
           }
         } finally {
-          await game.context.close();
+          await game.page.close();
         }
       }
     }

@@ -1,52 +1,52 @@
-// Chromium through playwright-core (Debian's /usr/bin/chromium; Playwright's
-// own downloads are not used), plus what every test needs: console errors
-// collected, a screenshot per test in test-artifacts/, bounded waits.
+// The browser the suite drives, picked by QS_BROWSER (support/engines.js),
+// behind one thin adapter: every test is written once against the page
+// interface of page-base.js. Chromium and Firefox go through puppeteer-core
+// (driver-puppeteer.js), WebKitGTK through W3C WebDriver
+// (driver-webdriver.js); tests/browser/README.md says why. Plus what every
+// test needs: problems collected, a screenshot per test, bounded waits.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ENGINE } from './engines.js';
+import { launchPuppeteer } from './driver-puppeteer.js';
+import { launchWebDriver } from './driver-webdriver.js';
 import { REPO } from './server.js';
 
-const EXECUTABLE = process.env.QS_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-export const ARTIFACTS = path.join(REPO, 'test-artifacts');
-/** Every Playwright action and wait gives up after this. */
-export const ACTION_TIMEOUT_MS = 20_000;
+export { ACTION_TIMEOUT_MS } from './page-base.js';
+export { ENGINE, needs } from './engines.js';
+export const ARTIFACTS = path.join(REPO, 'test-artifacts', ENGINE.name);
 export const VIEWPORT = { width: 1280, height: 800 };
 
+/** Launches this run's engine: `{ version(), newPage({ initScript, viewport }), close() }`. */
 export function launchBrowser() {
-  return chromium.launch({ executablePath: EXECUTABLE, args: ARGS, timeout: ACTION_TIMEOUT_MS });
+  return ENGINE.name === 'webkit' ? launchWebDriver(VIEWPORT) : launchPuppeteer(ENGINE.name, VIEWPORT);
 }
 
 /**
- * A fresh page (own context) that records console errors and uncaught page
- * errors into `page.problems`, for `assertNoProblems`.
+ * A fresh page (own storage) on `url`, once the game is ready; its problems
+ * are read with `collectProblems()`. `initScript` runs before the page's own
+ * scripts; `viewport` replaces VIEWPORT before the page loads (with
+ * `hasTouch`, `isMobile`, `deviceScaleFactor`: Chromium only).
  */
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  page.problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') page.problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
-  await page.goto(url);
-  await page.evaluate(() => window.quicksand.ready);
+export async function openPage(browser, url, { initScript = null, viewport = null } = {}) {
+  const page = await browser.newPage({ initScript, viewport });
+  try {
+    await page.goto(url);
+    await page.waitForGame();
+  } catch (error) {
+    // A page that never became ready has usually said why.
+    const problems = await page.collectProblems().catch(() => []);
+    await page.close().catch(() => {});
+    if (problems.length) error.message += `; the page reported: ${problems.join('; ')}`;
+    throw error;
+  }
   return page;
 }
 
-/** Saves a screenshot of the whole page as test-artifacts/NAME.png and returns its bytes. */
+/** Saves a screenshot of the page as test-artifacts/<engine>/NAME.png and returns its bytes. */
 export async function saveScreenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return page.screenshot({ path: path.join(ARTIFACTS, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`) });
+  const shot = await page.screenshot();
+  writeFileSync(path.join(ARTIFACTS, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`), shot);
+  return shot;
 }
-

@@ -1,14 +1,15 @@
-// What the browser tests do to the game page: open it on a served root,
-// paint with real mouse events, read pixels back from screenshots.
+// What the browser tests do to the game page, in any engine (browser.js):
+// open it on a served root, paint with real mouse events, read pixels back
+// from screenshots.
 
 import assert from 'node:assert/strict';
 import { openPage, saveScreenshot } from './browser.js';
 import { decodePng } from './png.js';
 
 /** Opens the game with URL parameters (threads, size, scene, seed, renderer). */
-export function openGame(browser, server, query = {}) {
+export function openGame(browser, server, query = {}, pageOptions = {}) {
   const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  return openPage(browser, `${server.url}?${search}`);
+  return openPage(browser, `${server.url}?${search}`, pageOptions);
 }
 
 /**
@@ -16,7 +17,7 @@ export function openGame(browser, server, query = {}) {
  * overlay (a live fps counter), the messages and the brush outline are hidden.
  */
 export async function hideOverlays(page) {
-  await page.addStyleTag({ content: '.test-hide-overlays :is(#stats, .messages, #brush-cursor) { visibility: hidden !important; }' });
+  await page.addStyleTag('.test-hide-overlays :is(#stats, .messages, #brush-cursor, #readout, .shape-preview) { visibility: hidden !important; }');
   await page.evaluate(() => document.documentElement.classList.add('test-hide-overlays'));
 }
 
@@ -58,19 +59,22 @@ export function changedAt(a, b, points) {
 
 /**
  * Runs `body(page)` on a fresh game page, then always saves a screenshot as
- * test-artifacts/<test name>.png and closes the page; finally asserts that
- * the page logged no console errors and threw no uncaught errors.
+ * test-artifacts/<engine>/<test name>.png and closes the page; finally
+ * asserts that the page logged no console errors and threw no uncaught
+ * errors. `pageOptions` as for browser.js `openPage` (initScript, viewport).
  */
-export async function withGame(t, browser, server, query, body) {
-  const page = await openGame(browser, server, query);
+export async function withGame(t, browser, server, query, body, pageOptions = {}) {
+  const page = await openGame(browser, server, query, pageOptions);
+  let problems = [];
   try {
     await body(page);
   } finally {
     await showOverlays(page).catch(() => {});
     await saveScreenshot(page, t.name).catch(() => {});
-    await page.context().close();
+    problems = await page.collectProblems().catch((error) => [`could not read the page's problems: ${error.message}`]);
+    await page.close();
   }
-  assert.deepEqual(page.problems, [], 'the page logged errors');
+  assert.deepEqual(problems, [], 'the page logged errors');
 }
 
 /** Polls `check()` until it returns a truthy value or `timeoutMs` passes. */

@@ -1,4 +1,4 @@
-// A minimal PNG decoder for Playwright's screenshots (8-bit RGB or RGBA,
+// A minimal PNG decoder for the engines' screenshots (8-bit RGB or RGBA,
 // not interlaced): enough to compare regions of the canvas pixel by pixel.
 
 import { inflateSync } from 'node:zlib';
