@@ -3,7 +3,7 @@
 // decides what they do.
 
 import { BRUSH_MAX, BRUSH_MIN, SCENE_GROUPS, SCENES, SPEED_MAX, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
-import { parseSpeed } from './settings.js';
+import { parseSpeed, touchFirst } from './settings.js';
 import { ERASER, KINDS, MATERIALS, SHADES } from './materials.js';
 import { PAINT_TOOL } from './pkg/abi.js';
 import { paintOverChoices, TOOLS } from './tools.js';
@@ -318,8 +318,10 @@ export class Toolbar {
     this.elements.paintOver.value = String(mask);
   }
 
-  /** The one line for a first-time player; gone after their first stroke. */
+  /** The one line for a first-time player (in touch words on a touch screen); gone after their first stroke. */
   firstHint(show) {
+    const text = this.elements.firstHint.querySelector('span');
+    if (show && touchFirst()) text.textContent = 'Pick a material above and drag across the world to pour it. Pinch to zoom.';
     this.elements.firstHint.hidden = !show;
   }
 

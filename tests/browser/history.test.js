@@ -97,8 +97,9 @@ test('painting during play never lets the crew go idle (pausing does)', { ...opt
     assert.ok(elapsed < CHECKPOINT_INTERVAL_MS, `painting took ${elapsed} ms, long enough for a checkpoint`);
     assert.ok(painting.count > 10, `only ${painting.count} samples`);
     assert.equal(painting.zeros, 0, 'the crew went idle while strokes were painted');
-    const { undo } = await page.evaluate(() => window.quicksand.history());
-    assert.ok(undo > 0, 'the strokes were not recorded for undo');
+    // The strokes reach the sim at its next step boundary; on a loaded machine that can trail the last pointer event.
+    const recorded = await eventually(() => page.evaluate(() => window.quicksand.history().undo > 0), { timeoutMs: 5_000, message: 'the strokes to be recorded for undo' }).catch(() => false);
+    assert.ok(recorded, 'the strokes were not recorded for undo');
 
     // Negative control: paused, the crew drains its pending steps, and the
     // same sampler sees it idle. (A save waits for an idle world too, but

@@ -201,3 +201,74 @@ test('phone: cells of 2 CSS px or more, a tap paints a visible dot, a pinch zoom
     { viewport: PHONE },
   );
 });
+
+/** The first screens are compared at this step (they start playing at once). */
+const FIRST_SCREEN_STEPS = 600;
+
+/** What the first screen shows: the Valley's materials, the hint, the scene picker's choice, its hash at FIRST_SCREEN_STEPS. */
+function firstScreen(page) {
+  return page.evaluate(async (FIRST_SCREEN_STEPS) => {
+    const q = window.quicksand;
+    await q.pause();
+    const counts = await q.counts();
+    return {
+      counts,
+      scene: document.querySelector('#scene').selectedOptions[0]?.textContent,
+      group: document.querySelector('#scene').selectedOptions[0]?.parentElement.label,
+      hint: Boolean(document.querySelector('#first-hint')?.getClientRects().length),
+      // The same step on every load, so that the hashes compare the worlds.
+      hash: await (async () => {
+        const at = q.stepCount();
+        if (at > FIRST_SCREEN_STEPS) return `already at step ${at}`;
+        await q.stepAndWait(FIRST_SCREEN_STEPS - at);
+        return q.hash();
+      })(),
+    };
+  }, FIRST_SCREEN_STEPS);
+}
+
+test('the first screen is the Valley, the same every time, with a hint that goes after the first stroke', options, async (t) => {
+  const hashes = [];
+  for (const round of [0, 1]) {
+    await withGame(t, browser, server, { threads: 2, size: 256 }, async (page) => {
+      const first = await firstScreen(page);
+      assert.equal(first.scene, 'Valley', 'the first scene is the Valley');
+      assert.equal(first.group, 'Worlds', 'among the worlds, not the benchmarks');
+      for (const name of ['sand', 'water', 'plant', 'stone']) assert.ok(first.counts[name] > 0, `the valley has ${name}`);
+      assert.equal(first.hint, true, 'the first-visit hint shows');
+      hashes.push(first.hash);
+      if (round === 1) return;
+      await saveScreenshot(page, 'first-screen-desktop');
+      const rect = await page.evaluate(() => window.quicksand.worldRect());
+      const y = rect.y + rect.height * 0.2;
+      await page.mouse.move(rect.x + rect.width * 0.3, y);
+      await page.mouse.down();
+      await page.mouse.move(rect.x + rect.width * 0.6, y, { steps: 4 });
+      await page.mouse.up();
+      await page.waitFor('#first-hint', { state: 'hidden' });
+    });
+  }
+  // A fixed seed: both loads built the same valley, shades and all.
+  assert.match(hashes[0], /^[0-9a-f]{16}$/, `a hash at step ${FIRST_SCREEN_STEPS}`);
+  assert.equal(hashes[0], hashes[1], 'the first screen is the same on every load');
+  // The negative control: another seed, another valley (the same shapes, other shades).
+  await withGame(t, browser, server, { threads: 2, size: 256, seed: 1 }, async (page) => {
+    assert.notEqual((await firstScreen(page)).hash, hashes[0], '?seed=1 builds another world');
+  });
+});
+
+test('the first screen on a phone', { ...options, ...CHROMIUM_ONLY }, async (t) => {
+  await withGame(
+    t,
+    browser,
+    server,
+    { threads: 2 },
+    async (page) => {
+      const first = await firstScreen(page);
+      assert.equal(first.scene, 'Valley');
+      assert.ok(first.counts.water > 0 && first.counts.sand > 0, 'the valley fits the phone');
+      await saveScreenshot(page, 'first-screen-phone');
+    },
+    { viewport: PHONE },
+  );
+});
