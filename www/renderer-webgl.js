@@ -261,8 +261,17 @@ export class WebGLRenderer {
     gl.clearColor(...BACKGROUND_RGB.map((c) => c / RGB_MAX), 1);
     gl.clear(gl.COLOR_BUFFER_BIT);
     if (!this.width || gl.isContextLost()) return;
-    // The whole canvas: the shader places the world (zoom and pan are uniforms).
+    // The shader places the world (zoom and pan are uniforms); the viewport
+    // only limits the fragments to the part of the world (and its border)
+    // that is on the canvas, so software renderers shade no background.
     const originY = ch - rect.y - rect.height;
+    const border = WORLD_BORDER_CSS_PX * (window.devicePixelRatio || 1);
+    const x0 = Math.max(0, Math.floor(rect.x - border));
+    const y0 = Math.max(0, Math.floor(originY - border));
+    const x1 = Math.min(cw, Math.ceil(rect.x + rect.width + border));
+    const y1 = Math.min(ch, Math.ceil(originY + rect.height + border));
+    if (x1 <= x0 || y1 <= y0) return;
+    gl.viewport(x0, y0, x1 - x0, y1 - y0);
     gl.useProgram(this.program);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.cells);
@@ -279,7 +288,7 @@ export class WebGLRenderer {
     gl.uniform2i(this.uniforms.u_size, this.width, this.height);
     gl.uniform3f(this.uniforms.u_background, ...BACKGROUND_RGB.map((c) => c / RGB_MAX));
     gl.uniform3f(this.uniforms.u_border, ...WORLD_BORDER_RGB.map((c) => c / RGB_MAX));
-    gl.uniform1f(this.uniforms.u_border_px, WORLD_BORDER_CSS_PX * (window.devicePixelRatio || 1));
+    gl.uniform1f(this.uniforms.u_border_px, border);
     gl.bindVertexArray(this.vertexArray);
     gl.drawArrays(gl.TRIANGLES, 0, FULL_SCREEN_TRIANGLE_VERTICES);
   }

@@ -23,7 +23,7 @@ const RATE_SLACK = 2;
 const WATCH_MS = 2_500;
 const WATCH_EVERY_MS = 100;
 /** The slowest frame rate the tests expect from headless Chromium. */
-const SLOWEST_FPS = 20;
+const SLOWEST_FPS = 12;
 /** Longer than the overlay's window (STATS_WINDOW_FRAMES frames) at SLOWEST_FPS or faster. */
 const WINDOW_FLUSH_MS = (STATS_WINDOW_FRAMES / SLOWEST_FPS) * 1000;
 
