@@ -212,6 +212,7 @@ class App {
   }
 
   setThermal(on) {
+    if (this.thermal && !on) this.renderer.leaveThermal();
     this.thermal = on;
     this.thermalStale = true;
     this.needsDraw = true;

@@ -95,7 +95,7 @@ export class CanvasRenderer {
   /**
    * The thermal view (see the top): every cell, from the last frame's
    * materials and `plane` (`{ cells, stride, origin }`, as the WebGL2
-   * renderer takes it). The next plain upload is whole again.
+   * renderer takes it). `leaveThermal` brings the material colours back.
    */
   uploadTemperature(plane) {
     if (!this.width || !this.cells) return 0;
@@ -109,8 +109,17 @@ export class CanvasRenderer {
       }
     }
     this.offscreenContext.putImageData(this.image, 0, 0);
-    this.wholeNeeded = true;
     return width * height * BYTES_PER_COLOUR;
+  }
+
+  /**
+   * Back from the thermal view: every cell in its material colour again,
+   * from the last frame, at once (a paused world publishes no new frame).
+   */
+  leaveThermal() {
+    if (!this.width || !this.cells) return;
+    this.wholeNeeded = true;
+    this.upload(this.cells);
   }
 
   draw(rect) {

@@ -252,6 +252,9 @@ export class WebGLRenderer {
     }
   }
 
+  /** Back from the thermal view: nothing to do, the cell texture still holds the frame (Note 2). */
+  leaveThermal() {}
+
   /** Draws the world into `rect` (canvas pixels, top-left origin), by temperature when `thermal` (Note 2). */
   draw(rect, { thermal = false } = {}) {
     const gl = this.gl;

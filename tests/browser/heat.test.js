@@ -157,3 +157,27 @@ test('materials(), cellAt(), the heat brush and the thermal view', options, asyn
     await eventually(async () => changedAt(plain, await capture(page), points) === 0, { message: 'T again to show the plain view' });
   });
 });
+
+test('the thermal view in the Canvas2D fallback: T shows it, and T again brings the plain view back while paused', options, async (t) => {
+  // WebKitGTK: not compared by screenshot, as in the test above.
+  if (ENGINE.name === 'webkit') {
+    t.diagnostic('webkit: the thermal view is not compared by screenshot');
+    return;
+  }
+  await withGame(t, browser, server, { ...query, renderer: 'canvas' }, async (page) => {
+    assert.equal(await page.evaluate(() => window.quicksand.renderer), 'canvas2d');
+    await fill(page, { x0: 40, y0: 100, x1: 150, y1: 120 }, MATERIAL.STONE);
+    await page.evaluate(async (heat) => {
+      const q = window.quicksand;
+      for (let i = 0; i < 10; i++) q.paint(90, 110, 100, 110, 3, heat);
+      await q.stepAndWait(1);
+    }, PAINT_TOOL.HEAT);
+    await hideOverlays(page);
+    const points = await cellsToClient(page, [[95, 110], [60, 110], [140, 115]]);
+    const plain = await capture(page);
+    await page.keyboard.press('KeyT');
+    await eventually(async () => changedAt(plain, await capture(page), points) >= 2, { message: 'the thermal view to show' });
+    await page.keyboard.press('KeyT');
+    await eventually(async () => changedAt(plain, await capture(page), points) === 0, { message: 'T again to show the plain view, still paused' });
+  });
+});
