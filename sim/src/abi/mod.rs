@@ -12,4 +12,4 @@ pub use handle::HandleKind;
 /// The version of the ABI in docs/ABI.md, returned by `qs_abi_version`.
 /// Bump it with every incompatible change; the loader refuses a module
 /// whose version differs from the abi.js it was built with.
-pub const ABI_VERSION: i32 = 4;
+pub const ABI_VERSION: i32 = 5;

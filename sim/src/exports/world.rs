@@ -12,7 +12,7 @@ use super::runtime::{alloc, free, non_negative, unsigned};
 use crate::abi::{respond, ErrorCode, HandleKind, Response};
 use crate::runtime::registry::{Table, MAX_WORLDS};
 use crate::sand::{
-    Command, Material, Scene, SnapshotError, World, HISTORY_ALIGN, REGION_ALIGN, TEMPERATURE_ERROR_SCALE,
+    rules_id, Command, Material, Scene, SnapshotError, World, HISTORY_ALIGN, REGION_ALIGN, TEMPERATURE_ERROR_SCALE,
 };
 
 /// Alignment of snapshot buffers (only bytes are read and written).
@@ -334,6 +334,66 @@ pub extern "C" fn qs_world_apply_pending(handle: i32) -> i32 {
     })())
 }
 
+/// Queues one command given as the eight words of a command-log entry
+/// (kind, x0, y0, x1, y1, radius, material, mask: docs/REPLAY_FORMAT.md),
+/// which is how a replay is played. Checked like the named exports: -1 for
+/// words that make no command, -3 when a stroke id or scene finds no memory
+/// for the history, -4 queue full.
+#[no_mangle]
+pub extern "C" fn qs_world_command(
+    handle: i32,
+    kind: i32,
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+    radius: i32,
+    material_id: i32,
+    mask: i32,
+) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let (width, height) = (world.width(), world.height());
+        let words = [kind, x0, y0, x1, y1, radius, material_id, mask];
+        let command = Command::from_words(words, (width, height)).ok_or(ErrorCode::InvalidArgument)?;
+        let needs_history =
+            matches!(command, Command::BeginStroke(id) if id != 0) || matches!(command, Command::Scene(_));
+        queue_history(handle, command, needs_history)
+    })())
+}
+
+/// Turns world `handle`'s command log on (`on` = 1, emptied) or off (0):
+/// while on, every command the sim applies is logged with its step, and
+/// while the log is full no further command is applied (docs/ABI.md,
+/// "Command log"). -1 for another `on`.
+#[no_mangle]
+pub extern "C" fn qs_world_log_enable(handle: i32, on: i32) -> i32 {
+    respond((|| {
+        let world = world(handle)?;
+        let on = match on {
+            0 => false,
+            1 => true,
+            _ => return Err(ErrorCode::InvalidArgument),
+        };
+        world.set_command_log(on);
+        Ok(0)
+    })())
+}
+
+/// Moves the waiting log entries (at most `COMMAND_LOG.CAPACITY`) into the
+/// buffer at `qs_world_log_ptr` and returns how many. One caller at a time.
+#[no_mangle]
+pub extern "C" fn qs_world_log_take(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.take_command_log() as i32))())
+}
+
+/// Where `qs_world_log_take` put its entries: `COMMAND_LOG.ENTRY_WORDS`
+/// i32 words each.
+#[no_mangle]
+pub extern "C" fn qs_world_log_ptr(handle: i32) -> i32 {
+    respond((|| Ok(world(handle)?.command_log_taken_ptr() as i32))())
+}
+
 /// Entries undo can take back, as of the last applied command.
 #[no_mangle]
 pub extern "C" fn qs_world_undo_depth(handle: i32) -> i32 {
@@ -364,6 +424,13 @@ pub extern "C" fn qs_world_scene(handle: i32, scene: i32) -> i32 {
         world.replace_with_scene(scene);
         Ok(0)
     })())
+}
+
+/// The identity of the rules this module simulates by (`sand/replay.rs`):
+/// a replay recorded under another id is refused, not played.
+#[no_mangle]
+pub extern "C" fn qs_rules_id() -> i64 {
+    rules_id() as i64
 }
 
 /// The world's 64-bit state hash.

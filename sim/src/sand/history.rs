@@ -316,40 +316,44 @@ impl World {
         book.publish();
     }
 
-    /// Applies an `Undo`: the newest entry not undone goes back.
+    /// Applies an `Undo`: the newest entry not undone goes back. Returns
+    /// whether there was one (the command log's result word).
     ///
     /// # Safety
     ///
     /// The caller has exclusive access to the world.
-    pub(super) unsafe fn history_undo(&self) {
+    pub(super) unsafe fn history_undo(&self) -> bool {
         // SAFETY: exclusive access (caller).
-        if let Some(mut book) = unsafe { self.book() } {
-            book.ledger.open = NO_ENTRY;
-            let done = book.ledger.done;
-            if done >= book.ledger.oldest {
-                book.swap_entry(done);
-                book.ledger.done = done - 1;
-            }
-            book.publish();
+        let Some(mut book) = (unsafe { self.book() }) else { return false };
+        book.ledger.open = NO_ENTRY;
+        let done = book.ledger.done;
+        let undone = done >= book.ledger.oldest;
+        if undone {
+            book.swap_entry(done);
+            book.ledger.done = done - 1;
         }
+        book.publish();
+        undone
     }
 
-    /// Applies a `Redo`: the oldest undone entry comes back.
+    /// Applies a `Redo`: the oldest undone entry comes back. Returns
+    /// whether there was one.
     ///
     /// # Safety
     ///
     /// The caller has exclusive access to the world.
-    pub(super) unsafe fn history_redo(&self) {
+    pub(super) unsafe fn history_redo(&self) -> bool {
         // SAFETY: exclusive access (caller).
-        if let Some(mut book) = unsafe { self.book() } {
-            book.ledger.open = NO_ENTRY;
-            let next = book.ledger.done + 1;
-            if next <= book.ledger.newest {
-                book.swap_entry(next);
-                book.ledger.done = next;
-            }
-            book.publish();
+        let Some(mut book) = (unsafe { self.book() }) else { return false };
+        book.ledger.open = NO_ENTRY;
+        let next = book.ledger.done + 1;
+        let redone = next <= book.ledger.newest;
+        if redone {
+            book.swap_entry(next);
+            book.ledger.done = next;
         }
+        book.publish();
+        redone
     }
 
     /// Replaces every cell with `scene`, recorded as an entry of its own

@@ -9,6 +9,8 @@
 //!   paint ring slots        PAINT_RING_CAPACITY * PaintSlot
 //!   paint row spans         height * RowSpan
 //!   fill queue              min(width * height, FILL_MAX_CELLS) * u32
+//!   command log ring        COMMAND_LOG_CAPACITY * COMMAND_LOG_ENTRY_WORDS * u32
+//!   command log, taken      same size
 //!   material plane          (width + 2*BORDER) * (height + 2*BORDER) bytes
 //!   state plane             same size
 //!   temperature plane       same number of cells, an i16 each
@@ -23,6 +25,7 @@
 use core::mem::size_of;
 
 use super::chunk::ChunkState;
+use super::command_log::COMMAND_LOG_BUFFER_WORDS;
 use super::error::SimError;
 use super::fill::fill_queue_len;
 use super::paint::{PaintSlot, RowSpan, PAINT_RING_CAPACITY};
@@ -71,6 +74,8 @@ pub(super) struct Layout {
     pub(super) fill_queue_offset: usize,
     /// Entries of the flood-fill queue (`fill.rs`).
     pub(super) fill_queue_len: usize,
+    /// The command log's ring and its taken copy (`command_log.rs`).
+    pub(super) command_log_offsets: [usize; 2],
     pub(super) material_offset: usize,
     pub(super) state_offset: usize,
     /// The temperature plane: `plane_len` `i16` cells.
@@ -131,6 +136,9 @@ impl Layout {
         let (row_spans_offset, end) = place(end, mul(height as usize, size_of::<RowSpan>())?)?;
         let fill_queue_len = fill_queue_len(width, height);
         let (fill_queue_offset, end) = place(end, mul(fill_queue_len, size_of::<u32>())?)?;
+        let command_log_len = COMMAND_LOG_BUFFER_WORDS * size_of::<u32>();
+        let (command_log_ring, end) = place(end, command_log_len)?;
+        let (command_log_taken, end) = place(end, command_log_len)?;
         let (material_offset, end) = place(end, plane_len)?;
         let (state_offset, end) = place(end, plane_len)?;
         let (temperature_offset, end) = place(end, mul(plane_len, size_of::<Temperature>())?)?;
@@ -151,6 +159,7 @@ impl Layout {
             row_spans_offset,
             fill_queue_offset,
             fill_queue_len,
+            command_log_offsets: [command_log_ring, command_log_taken],
             material_offset,
             state_offset,
             temperature_offset,
@@ -180,6 +189,8 @@ mod tests {
             (layout.paint_slots_offset, PAINT_RING_CAPACITY as usize * size_of::<PaintSlot>()),
             (layout.row_spans_offset, 70 * size_of::<RowSpan>()),
             (layout.fill_queue_offset, 100 * 70 * 4),
+            (layout.command_log_offsets[0], COMMAND_LOG_BUFFER_WORDS * 4),
+            (layout.command_log_offsets[1], COMMAND_LOG_BUFFER_WORDS * 4),
             (layout.material_offset, layout.plane_len),
             (layout.state_offset, layout.plane_len),
             (layout.temperature_offset, layout.plane_len * 2),

@@ -24,6 +24,8 @@
 //! | `neighborhood.rs` | the relative-offset view rules get |
 //! | `rules/` | one small function per material |
 //! | `paint.rs` | the command ring (strokes, rectangles, fills, history commands) and stroke rasterising |
+//! | `command_log.rs` | every command applied, with its step, for replays |
+//! | `replay.rs` | the replay format's shared numbers, and the rules' identity |
 //! | `paint_mask.rs` | replace mode: what a command may paint over |
 //! | `fill.rs` | flood fill, bounded |
 //! | `brush.rs` | what a stroke puts down: a material, or heat |
@@ -43,6 +45,7 @@
 mod brush;
 mod cell;
 mod chunk;
+mod command_log;
 mod dirty;
 mod error;
 mod exclusive;
@@ -56,6 +59,7 @@ mod neighborhood;
 mod paint;
 mod paint_mask;
 mod properties;
+mod replay;
 mod rng;
 mod rules;
 mod scene;
@@ -72,6 +76,10 @@ mod tests;
 // narrower.
 pub use brush::{PAINT_TOOL_COOL, PAINT_TOOL_HEAT};
 pub use cell::SHADE_COUNT;
+pub use command_log::{
+    COMMAND_LOG_CAPACITY, COMMAND_LOG_ENTRY_WORDS, COMMAND_LOG_KIND, COMMAND_LOG_RESULT, COMMAND_LOG_STEP_HIGH,
+    COMMAND_LOG_STEP_LOW,
+};
 pub use dirty::Rect;
 pub use error::SimError;
 pub use fill::FILL_MAX_CELLS;
@@ -79,8 +87,18 @@ pub use frame::PALETTE_LEN;
 pub use history::{HISTORY_BUDGET_MIB, HISTORY_WHOLE_WORLDS};
 pub use layout::{CHUNK_SIZE, MAX_WORLD_SIZE};
 pub use material::{Material, MATERIAL_COUNT};
-pub use paint::{MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY};
+pub use paint::{
+    COMMAND_BEGIN_STROKE, COMMAND_FILL, COMMAND_PAINT, COMMAND_RECT_FILLED, COMMAND_RECT_OUTLINE, COMMAND_REDO,
+    COMMAND_SCENE, COMMAND_UNDO, MAX_BRUSH_RADIUS, PAINT_COORD_MARGIN, PAINT_RING_CAPACITY,
+};
 pub use paint_mask::{PAINT_MASK_DEFAULT, PAINT_MASK_NON_EMPTY};
+pub use replay::{
+    rules_id, REPLAY_BODY_LENGTH_OFFSET, REPLAY_CHECKED_FROM, REPLAY_CHECKSUM_OFFSET, REPLAY_FINAL_HASH_OFFSET,
+    REPLAY_FINAL_STEP_OFFSET, REPLAY_FLAGS_OFFSET, REPLAY_FLAG_BRUSH, REPLAY_FLAG_EFFECTIVE, REPLAY_FLAG_START,
+    REPLAY_HEADER_BYTES, REPLAY_KIND_MASK, REPLAY_MAGIC, REPLAY_MAX_BODY_BYTES, REPLAY_MAX_SEGMENTS,
+    REPLAY_RULES_ID_OFFSET, REPLAY_START_FRESH, REPLAY_START_RELOAD, REPLAY_START_SAVE, REPLAY_VERSION,
+    REPLAY_VERSION_OFFSET, RULES_VERSION,
+};
 pub use scene::Scene;
 pub use snapshot::{SNAPSHOT_HEADER_BYTES, SNAPSHOT_VERSION, SNAPSHOT_VERSION_WITHOUT_TEMPERATURE};
 pub use temperature::{

@@ -22,6 +22,7 @@ use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 use super::brush::Brush;
 use super::cell::{clock_for_step, Cell, CLOCK_BIT};
+use super::command_log::LogEntry;
 use super::dirty::ChangeBounds;
 use super::error::SimError;
 use super::fill::FillCommand;
@@ -107,15 +108,24 @@ pub(crate) enum Command {
     Scene(Scene),
 }
 
-/// The `kind` word of a slot.
-const KIND_PAINT: u32 = 0;
-const KIND_BEGIN_STROKE: u32 = 1;
-const KIND_UNDO: u32 = 2;
-const KIND_REDO: u32 = 3;
-const KIND_SCENE: u32 = 4;
-const KIND_RECT_FILLED: u32 = 5;
-const KIND_RECT_OUTLINE: u32 = 6;
-const KIND_FILL: u32 = 7;
+/// The `kind` word of a slot, of a command-log entry and of a replay
+/// event (docs/REPLAY_FORMAT.md): hosts get them as `COMMAND` in abi.js.
+pub const COMMAND_PAINT: u32 = 0;
+pub const COMMAND_BEGIN_STROKE: u32 = 1;
+pub const COMMAND_UNDO: u32 = 2;
+pub const COMMAND_REDO: u32 = 3;
+pub const COMMAND_SCENE: u32 = 4;
+pub const COMMAND_RECT_FILLED: u32 = 5;
+pub const COMMAND_RECT_OUTLINE: u32 = 6;
+pub const COMMAND_FILL: u32 = 7;
+const KIND_PAINT: u32 = COMMAND_PAINT;
+const KIND_BEGIN_STROKE: u32 = COMMAND_BEGIN_STROKE;
+const KIND_UNDO: u32 = COMMAND_UNDO;
+const KIND_REDO: u32 = COMMAND_REDO;
+const KIND_SCENE: u32 = COMMAND_SCENE;
+const KIND_RECT_FILLED: u32 = COMMAND_RECT_FILLED;
+const KIND_RECT_OUTLINE: u32 = COMMAND_RECT_OUTLINE;
+const KIND_FILL: u32 = COMMAND_FILL;
 
 /// A slot's words as the consumer read them: kind, end points, radius,
 /// material, mask. Fills keep their seed in `x0`, `y0`; the history
@@ -138,6 +148,20 @@ impl Command {
             KIND_SCENE => Scene::from_u32(ends.0 as u32).map(Command::Scene),
             _ => None,
         }
+    }
+
+    /// The command of eight host words in slot order (kind, x0, y0, x1,
+    /// y1, radius, material, mask: a command-log entry's or a replay
+    /// event's), checked as the ring checks them; `None` for nonsense.
+    pub(crate) fn from_words(words: [i32; 8], size: (u32, u32)) -> Option<Command> {
+        let [kind, x0, y0, x1, y1, radius, material, mask] = words;
+        Command::decode((kind as u32, (x0, y0, x1, y1), radius as u32, material as u32, mask), size)
+    }
+
+    /// This command's eight words in slot order (`from_words`).
+    pub(crate) fn to_words(self) -> [i32; 8] {
+        let (kind, (x0, y0, x1, y1), radius, material, mask) = self.encode();
+        [kind as i32, x0, y0, x1, y1, radius as i32, material as i32, mask]
     }
 
     /// The slot words of this command.
@@ -442,28 +466,44 @@ impl World {
         let head = queue.head.load(Ordering::Relaxed);
         // Acquire: the slots before `tail` are fully written.
         let tail = queue.tail.load(Ordering::Acquire);
+        let step = self.step_count();
         let mut position = head;
-        while position != tail {
-            let command = Command::decode(queue.read(position), (self.width, self.height));
-            // SAFETY: the caller has exclusive access, which every arm needs.
-            unsafe {
-                match command {
-                    Some(Command::Paint(stroke)) => self.paint_stroke(&stroke),
-                    Some(Command::Rect { shape, filled }) => self.paint_rect(&shape, filled),
-                    Some(Command::Fill(fill)) => {
-                        self.fill_region(&fill);
-                    }
-                    Some(Command::BeginStroke(id)) => self.history_begin_stroke(id),
-                    Some(Command::Undo) => self.history_undo(),
-                    Some(Command::Redo) => self.history_redo(),
-                    Some(Command::Scene(scene)) => self.load_scene_recorded(scene),
-                    None => {}
-                }
+        // A full command log stops here: the rest waits for the next boundary.
+        while position != tail && self.command_log.has_room() {
+            if let Some(command) = Command::decode(queue.read(position), (self.width, self.height)) {
+                // SAFETY: the caller has exclusive access.
+                let result = unsafe { self.apply_command(command) };
+                self.command_log.append(LogEntry { step, words: command.to_words(), result: u32::from(result) });
             }
             position = position.wrapping_add(1);
         }
         // Release: we are done reading those slots.
-        queue.head.store(tail, Ordering::Release);
+        queue.head.store(position, Ordering::Release);
+    }
+
+    /// Applies one command now. Returns whether an undo or redo undid or
+    /// redid an entry (false for every other command), the result word of
+    /// its command-log entry.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the cells.
+    unsafe fn apply_command(&self, command: Command) -> bool {
+        // SAFETY: the caller has exclusive access, which every arm needs.
+        unsafe {
+            match command {
+                Command::Paint(stroke) => self.paint_stroke(&stroke),
+                Command::Rect { shape, filled } => self.paint_rect(&shape, filled),
+                Command::Fill(fill) => {
+                    self.fill_region(&fill);
+                }
+                Command::BeginStroke(id) => self.history_begin_stroke(id),
+                Command::Undo => return self.history_undo(),
+                Command::Redo => return self.history_redo(),
+                Command::Scene(scene) => self.load_scene_recorded(scene),
+            }
+        }
+        false
     }
 
     /// Paints one stroke now.

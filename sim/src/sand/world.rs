@@ -8,12 +8,13 @@
 //! reference derived from `&self`.
 
 use core::ptr;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 #[cfg(test)]
 use super::cell::CellState;
 use super::cell::{clock_for_step, Cell, CLOCK_BIT};
 use super::chunk::ChunkState;
+use super::command_log::{CommandLog, COMMAND_LOG_BUFFER_WORDS};
 use super::dirty::{ChangeBounds, Rect};
 use super::error::SimError;
 use super::exclusive::ExclusiveLock;
@@ -70,6 +71,8 @@ pub struct World {
     pub(super) exclusive: ExclusiveLock,
     pub(super) frame_sync: FrameSync,
     pub(super) paint_queue: PaintQueue,
+    /// What the paint ring's commands did, for replays (`command_log.rs`).
+    pub(super) command_log: CommandLog,
     /// Undo and redo (`history.rs`): a heap block the exports attach.
     pub(super) history: HistoryArena,
 }
@@ -182,6 +185,14 @@ impl World {
             frame_sync: FrameSync::new(),
             // SAFETY: the slots were just initialised, inside the region.
             paint_queue: unsafe { PaintQueue::new(paint_slots) },
+            // SAFETY: both buffers lie inside the region, aligned, and are
+            // zeroed below before the world is shared.
+            command_log: unsafe {
+                CommandLog::new(
+                    part(layout.command_log_offsets[0]).cast::<AtomicU32>(),
+                    part(layout.command_log_offsets[1]).cast::<AtomicU32>(),
+                )
+            },
             history: HistoryArena::new(),
         };
         // SAFETY: every part written below lies inside the region (see
@@ -194,6 +205,9 @@ impl World {
                 chunks.add(index).write(ChunkState::new());
             }
             ptr::write_bytes(part(layout.phase_items_offset), 0, layout.chunk_count * 4);
+            for offset in layout.command_log_offsets {
+                ptr::write_bytes(part(offset).cast::<u32>(), 0, COMMAND_LOG_BUFFER_WORDS);
+            }
             let spans = part(layout.row_spans_offset).cast::<RowSpan>();
             for row in 0..height as usize {
                 spans.add(row).write(RowSpan::EMPTY);

@@ -7,7 +7,7 @@ use wasmparser::ValType;
 
 /// Version of `docs/ABI.md` these rules implement: what `qs_abi_version`
 /// returns (`ABI_VERSION` in `sim/src/abi/mod.rs`; a test keeps them equal).
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Size of one WebAssembly page (the custom-page-sizes proposal is not
 /// enabled, so every memory uses this size).
@@ -209,6 +209,11 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_world_plane_origin", &[I32], &[I32]),
     sim("qs_world_cell_material", &[I32, I32, I32], &[I32]),
     sim("qs_world_cell_temperature", &[I32, I32, I32], &[I32]),
+    sim("qs_world_command", &[I32, I32, I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_log_enable", &[I32, I32], &[I32]),
+    sim("qs_world_log_take", &[I32], &[I32]),
+    sim("qs_world_log_ptr", &[I32], &[I32]),
+    sim("qs_rules_id", &[], &[I64]),
     // sim/src/exports/crew.rs
     sim("qs_crew_new", &[I32], &[I32]),
     sim("qs_crew_reset", &[I32, I32], &[I32]),

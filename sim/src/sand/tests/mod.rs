@@ -4,6 +4,7 @@
 
 mod api;
 mod bench;
+mod command_log;
 mod docs;
 mod frames;
 mod heat;

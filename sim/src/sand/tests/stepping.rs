@@ -212,8 +212,21 @@ fn every_world_size_steps_safely() {
 
 /// The hash of the mixed 256x256 scene, seed 1, after 300 steps: the same
 /// on every build (docs/CELLS.md quotes it). Any change to a rule or to the
-/// material table changes it; update it here and in docs/CELLS.md then.
+/// material table changes it; update it here and in docs/CELLS.md then, and
+/// bump `RULES_VERSION` (`replay.rs`): replays recorded by the old rules
+/// must be refused, not played into another world.
 const REFERENCE_HASH: u64 = 0xf08f_da63_0356_0eff;
+/// The `RULES_VERSION` that `REFERENCE_HASH` belongs to.
+const REFERENCE_RULES_VERSION: u32 = 1;
+
+#[test]
+fn the_rules_version_goes_with_the_reference_hash() {
+    assert_eq!(
+        crate::sand::RULES_VERSION,
+        REFERENCE_RULES_VERSION,
+        "RULES_VERSION changed: is REFERENCE_HASH the new rules' hash? then set REFERENCE_RULES_VERSION"
+    );
+}
 
 #[test]
 fn reference_hash() {
@@ -222,7 +235,10 @@ fn reference_hash() {
     run(&world, 300);
     let hash = world.hash();
     std::println!("Mixed 256x256 seed 1 after 300 steps: hash {hash:#018x}");
-    assert_eq!(hash, REFERENCE_HASH, "rules changed? update REFERENCE_HASH and docs/CELLS.md");
+    assert_eq!(
+        hash, REFERENCE_HASH,
+        "rules changed? update REFERENCE_HASH and docs/CELLS.md, and bump RULES_VERSION and REFERENCE_RULES_VERSION"
+    );
 }
 
 /// A grain woken with a stale clock stamp once sat its step out while
