@@ -207,6 +207,8 @@ cmd_test() {
   QS_REQUIRE_BUILT_MODULES=1 cargo test --release --workspace
   log "node --test (loader under worker_threads)"
   node --test loader/test/*.test.js
+  log "node --test (the page's modules: replay codec, share links)"
+  node --test www/test/*.test.js
   ensure_browsers
   cargo build --quiet --release -p quicksand-tools
   browser_tests

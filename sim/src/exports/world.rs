@@ -351,15 +351,44 @@ pub extern "C" fn qs_world_command(
     material_id: i32,
     mask: i32,
 ) -> i32 {
-    respond((|| {
-        let world = world(handle)?;
-        let (width, height) = (world.width(), world.height());
-        let words = [kind, x0, y0, x1, y1, radius, material_id, mask];
-        let command = Command::from_words(words, (width, height)).ok_or(ErrorCode::InvalidArgument)?;
-        let needs_history =
-            matches!(command, Command::BeginStroke(id) if id != 0) || matches!(command, Command::Scene(_));
-        queue_history(handle, command, needs_history)
-    })())
+    respond(queue_words(handle, 0, [kind, x0, y0, x1, y1, radius, material_id, mask]))
+}
+
+/// Queues the command of eight log-entry words, due at step `due` (0: the
+/// next boundary), allocating the history as the named exports do.
+fn queue_words(handle: i32, due: u64, words: [i32; 8]) -> Response {
+    let world = world(handle)?;
+    let command = Command::from_words(words, (world.width(), world.height())).ok_or(ErrorCode::InvalidArgument)?;
+    world.ensure_queue_room()?;
+    let needs_history = matches!(command, Command::BeginStroke(id) if id != 0) || matches!(command, Command::Scene(_));
+    if needs_history {
+        attach_history(handle, world)?;
+    }
+    world.enqueue_due(command, due)?;
+    Ok(0)
+}
+
+/// `qs_world_command`, due at the boundary where the step count is
+/// `step_low | step_high << 32` (a command-log entry's words 0 and 1): it,
+/// and every command queued behind it, waits in the ring until then, so a
+/// replay queues commands ahead while the crew runs. A step already past
+/// applies at the next boundary. Errors as `qs_world_command`.
+#[no_mangle]
+pub extern "C" fn qs_world_command_at(
+    handle: i32,
+    step_low: i32,
+    step_high: i32,
+    kind: i32,
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+    radius: i32,
+    material_id: i32,
+    mask: i32,
+) -> i32 {
+    let due = u64::from(step_low as u32) | (u64::from(step_high as u32) << 32);
+    respond(queue_words(handle, due, [kind, x0, y0, x1, y1, radius, material_id, mask]))
 }
 
 /// Turns world `handle`'s command log on (`on` = 1, emptied) or off (0):

@@ -208,10 +208,11 @@ impl super::world::World {
     }
 
     /// Queues a command given as its eight words in slot order (a log
-    /// entry's, a replay event's): `InvalidArgument` for words that make no
-    /// command, `QueueFull` when the ring is full.
-    pub fn enqueue_command_words(&self, words: [i32; 8]) -> Result<(), SimError> {
+    /// entry's, a replay event's), due at the boundary where the step count
+    /// is `due` (`enqueue_due`; 0: the next): `InvalidArgument` for words
+    /// that make no command, `QueueFull` when the ring is full.
+    pub fn enqueue_command_words(&self, words: [i32; 8], due: u64) -> Result<(), SimError> {
         let command = Command::from_words(words, (self.width, self.height)).ok_or(SimError::InvalidArgument)?;
-        self.enqueue(command)
+        self.enqueue_due(command, due)
     }
 }

@@ -194,6 +194,10 @@ pub(super) struct PaintSlot {
     radius: AtomicU32,
     material: AtomicU32,
     mask: AtomicI32,
+    /// The step count whose boundary the command waits for (low and high
+    /// halves); 0 for the next boundary, as every page command.
+    due_low: AtomicU32,
+    due_high: AtomicU32,
 }
 
 impl PaintSlot {
@@ -208,6 +212,8 @@ impl PaintSlot {
             radius: AtomicU32::new(0),
             material: AtomicU32::new(0),
             mask: AtomicI32::new(0),
+            due_low: AtomicU32::new(0),
+            due_high: AtomicU32::new(0),
         }
     }
 }
@@ -252,8 +258,15 @@ impl PaintQueue {
         Ok(())
     }
 
-    /// Producer side: appends `command`, or `QueueFull`.
+    /// Producer side: appends `command` for the next boundary, or `QueueFull`.
     fn push(&self, command: &Command) -> Result<(), SimError> {
+        self.push_due(command, 0)
+    }
+
+    /// Producer side: appends `command` to wait for the boundary where the
+    /// step count is `due` (applied at the first boundary at or after it),
+    /// or `QueueFull`. Commands behind it wait with it: the ring stays in order.
+    fn push_due(&self, command: &Command, due: u64) -> Result<(), SimError> {
         self.ensure_room()?;
         let tail = self.tail.load(Ordering::Relaxed);
         let (kind, (x0, y0, x1, y1), radius, material, mask) = command.encode();
@@ -266,6 +279,8 @@ impl PaintQueue {
         slot.radius.store(radius, Ordering::Relaxed);
         slot.material.store(material, Ordering::Relaxed);
         slot.mask.store(mask, Ordering::Relaxed);
+        slot.due_low.store(due as u32, Ordering::Relaxed);
+        slot.due_high.store((due >> 32) as u32, Ordering::Relaxed);
         // Release: the slot is written before the consumer can see it.
         self.tail.store(tail.wrapping_add(1), Ordering::Release);
         Ok(())
@@ -286,6 +301,12 @@ impl PaintQueue {
             slot.material.load(Ordering::Relaxed),
             slot.mask.load(Ordering::Relaxed),
         )
+    }
+
+    /// Consumer side: the step count the slot at `position` waits for.
+    fn read_due(&self, position: u32) -> u64 {
+        let slot = self.slot(position);
+        u64::from(slot.due_low.load(Ordering::Relaxed)) | (u64::from(slot.due_high.load(Ordering::Relaxed)) << 32)
     }
 
     /// Commands waiting.
@@ -434,6 +455,14 @@ impl World {
         self.paint_queue.push(&command)
     }
 
+    /// `enqueue`, but the command (and every command queued behind it)
+    /// waits for the boundary where the step count is `due`: how a replay
+    /// queues its commands ahead while the crew runs (docs/ABI.md,
+    /// "Command log and replays"). A `due` already past applies at the next boundary.
+    pub(crate) fn enqueue_due(&self, command: Command, due: u64) -> Result<(), SimError> {
+        self.paint_queue.push_due(&command, due)
+    }
+
     /// `QueueFull` if a command pushed now would be refused (so that an
     /// export can refuse before it allocates anything).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "only the wasm exports call it"))]
@@ -468,8 +497,9 @@ impl World {
         let tail = queue.tail.load(Ordering::Acquire);
         let step = self.step_count();
         let mut position = head;
-        // A full command log stops here: the rest waits for the next boundary.
-        while position != tail && self.command_log.has_room() {
+        // A full command log, or a command due at a later boundary, stops
+        // here: the rest waits.
+        while position != tail && self.command_log.has_room() && queue.read_due(position) <= step {
             if let Some(command) = Command::decode(queue.read(position), (self.width, self.height)) {
                 // SAFETY: the caller has exclusive access.
                 let result = unsafe { self.apply_command(command) };

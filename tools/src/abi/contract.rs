@@ -210,6 +210,7 @@ pub const EXPORTS: &[ContractExport] = &[
     sim("qs_world_cell_material", &[I32, I32, I32], &[I32]),
     sim("qs_world_cell_temperature", &[I32, I32, I32], &[I32]),
     sim("qs_world_command", &[I32, I32, I32, I32, I32, I32, I32, I32, I32], &[I32]),
+    sim("qs_world_command_at", &[I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], &[I32]),
     sim("qs_world_log_enable", &[I32, I32], &[I32]),
     sim("qs_world_log_take", &[I32], &[I32]),
     sim("qs_world_log_ptr", &[I32], &[I32]),

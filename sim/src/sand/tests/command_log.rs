@@ -75,7 +75,7 @@ fn session(world: &World) -> Vec<Entry> {
 fn play(world: &World, log: &[Entry], end_step: u64) {
     for &(step, words, _) in log {
         run(world, (step - world.step_count()) as u32);
-        world.enqueue_command_words(words).unwrap();
+        world.enqueue_command_words(words, 0).unwrap();
         world.apply_pending();
     }
     run(world, (end_step - world.step_count()) as u32);
@@ -137,6 +137,26 @@ fn a_world_that_plays_the_log_ends_with_the_same_hash() {
 }
 
 #[test]
+fn commands_queued_ahead_wait_for_their_step() {
+    let original = fresh(13);
+    let _history = attach(&original);
+    let log = session(&original);
+    let end = original.step_count();
+
+    // Everything queued at once, each due at its step, then one run: the
+    // steps apply them at their boundaries, with nobody stopping the world.
+    let ahead = fresh(13);
+    let _ahead_history = attach(&ahead);
+    ahead.set_command_log(true);
+    for &(step, words, _) in &log {
+        ahead.enqueue_command_words(words, step).unwrap();
+    }
+    run(&ahead, end as u32);
+    assert_eq!(take(&ahead), log, "commands queued ahead applied at other steps");
+    assert_eq!(ahead.hash(), original.hash());
+}
+
+#[test]
 fn a_full_log_holds_commands_back_instead_of_losing_them() {
     let world = fresh(7);
     world.set_command_log(true);
@@ -161,8 +181,11 @@ fn a_full_log_holds_commands_back_instead_of_losing_them() {
 #[test]
 fn words_that_make_no_command_are_refused() {
     let world = fresh(1);
-    assert!(world.enqueue_command_words([99, 0, 0, 0, 0, 0, 0, 0]).is_err(), "unknown kind");
-    assert!(world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 0, 250, -1]).is_err(), "unknown material");
-    assert!(world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 1000, 1, -1]).is_err(), "radius");
-    assert!(world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 2, 1, -1]).is_ok());
+    assert!(world.enqueue_command_words([99, 0, 0, 0, 0, 0, 0, 0], 0).is_err(), "unknown kind");
+    assert!(
+        world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 0, 250, -1], 0).is_err(),
+        "unknown material"
+    );
+    assert!(world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 1000, 1, -1], 0).is_err(), "radius");
+    assert!(world.enqueue_command_words([COMMAND_PAINT as i32, 0, 0, 1, 1, 2, 1, -1], 0).is_ok());
 }
