@@ -106,3 +106,21 @@ export const ZOOM_KEY_FACTOR = 1.5;
 /** The frame drawn around the world, so its edge shows against the background. */
 export const WORLD_BORDER_RGB = [0x4a, 0x50, 0x5e];
 export const WORLD_BORDER_CSS_PX = 2;
+
+/**
+ * The biggest `.qsreplay` file shared as a link (share-link.js); bigger
+ * replays are shared as files. A link carries the file in base64url, 4
+ * characters for every 3 bytes, so 24,000 bytes make 32,000 characters
+ * after `#replay=`, and the whole link stays under the two limits that
+ * bite first: Chromium's address bar shows at most 32 KiB (32,768
+ * characters) of a URL (Chromium's URL display guidelines; it accepts up
+ * to 2 MiB, but a player copies what the bar shows), and Slack truncates a
+ * message above 40,000 characters (api.slack.com changelog, April 2018).
+ * That leaves 768 characters for the page's own address. The fragment is
+ * never sent to a server, so no server limit applies. Chat apps with a
+ * smaller message limit (Discord 2,000, Telegram 4,096) carry only small
+ * replays as links; the file works everywhere.
+ */
+export const REPLAY_LINK_MAX_BYTES = 24_000;
+/** ← and → in the replay bar jump by this share of the replay's steps (at least one step). */
+export const REPLAY_KEY_SEEK_FRACTION = 0.05;

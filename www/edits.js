@@ -1,7 +1,10 @@
 // World edits: strokes from the pointer, a single step, clear and scenes,
 // undo and redo (the sim's own history, then the worlds a size change or
 // an opened file replaced, kept by undo.js), and new worlds. Methods of
-// the App (main.js), which mixes them in.
+// the App (main.js), which mixes them in. A world replaced begins a
+// replay segment (replay-recorder.js), decided inside the swap, on the
+// idle old world, so the old segment ends exactly where that world did:
+// FRESH for a new world, SAVE for one loaded from a save.
 
 import { ERROR, SCENE } from './pkg/abi.js';
 import { ERASER } from './materials.js';
@@ -100,6 +103,7 @@ export const edits = {
         throw error;
       }
       engine.dropAllPaints();
+      this.recorder.beginSave(engine, bytes);
       return handle;
     });
     this.checkpoints.soon();
@@ -118,7 +122,11 @@ export const edits = {
       // The world being replaced is gone from the sim's history: the page keeps its save.
       const old = await engine.exclusive(() => engine.snapshotNow());
       engine.dropAllPaints();
-      await engine.swapWorld(() => engine.createWorld({ width, height, seed, scene }));
+      await engine.swapWorld(() => {
+        const handle = engine.createWorld({ width, height, seed, scene });
+        this.recorder.beginFresh(engine, { width, height, seed, scene });
+        return handle;
+      });
       this.worlds.record(old);
       this.checkpoints.soon();
       if (width === height) this.size = width;

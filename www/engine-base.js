@@ -9,8 +9,14 @@
 // checkpoints there (docs/ABI.md, "Undo and redo"). Nothing here waits for
 // an idle world to paint or undo. A stroke of a new id is announced with
 // `qs_world_begin_stroke` as its first segment is handed over.
+//
+// Every world an engine makes keeps the sim's command log on from its
+// first command (docs/REPLAY_FORMAT.md): what the sim applied, with the
+// step it applied it at. `takeLog` drains it (the page does every frame:
+// while the log is full the sim applies nothing more), and `pushCommand`
+// queues a logged command again, which is how a replay plays.
 
-import { CELL, ERROR, LIMITS, PAINT_MASK } from './pkg/abi.js';
+import { CELL, COMMAND, COMMAND_LOG, ERROR, LIMITS, PAINT_MASK } from './pkg/abi.js';
 import { check, EngineError } from './errors.js';
 import { IDLE_POLL_MS, IDLE_TIMEOUT_MS, PAINT_BACKLOG_LIMIT } from './config.js';
 import { isPaintable, MAX_MATERIAL_ID } from './materials.js';
@@ -18,6 +24,15 @@ import { isPaintable, MAX_MATERIAL_ID } from './materials.js';
 /** `qs_world_hash` returns an i64. */
 const HASH_BITS = 64;
 const HASH_HEX_DIGITS = HASH_BITS / 4;
+/** A log entry's step is two u32 words. */
+const STEP_HIGH_SCALE = 2 ** 32;
+/** The eight command words of a log entry, after its step, in `qs_world_command`'s order. */
+const COMMAND_FIELDS = ['kind', 'x0', 'y0', 'x1', 'y1', 'radius', 'material', 'mask'];
+
+/** A 64-bit value the sim returns (an i64, a BigInt in JS) as 16 hex digits. */
+export function hex64(value) {
+  return BigInt.asUintN(HASH_BITS, BigInt(value)).toString(16).padStart(HASH_HEX_DIGITS, '0');
+}
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,6 +57,8 @@ export class EngineBase {
   /** Creates a world (without adopting it) and renders its first frame. */
   createWorld({ width, height, seed, scene }) {
     const handle = check('qs_world_new', this.exports.qs_world_new(width, height, seed | 0));
+    // Before any command: a replay must hold every one the world applies.
+    check('qs_world_log_enable', this.exports.qs_world_log_enable(handle, 1));
     if (scene !== null && scene !== undefined) check('qs_world_scene', this.exports.qs_world_scene(handle, scene));
     this.exports.qs_world_request_frame(handle);
     return handle;
@@ -145,6 +162,65 @@ export class EngineBase {
     this.paints.push({ call: 'qs_world_redo', args: [] });
   }
 
+  /**
+   * Queues a command as the sim logged it (`{ kind, x0, y0, x1, y1,
+   * radius, material, mask }`, a `takeLog` entry or a replay event), for
+   * the next step boundary like a stroke; the sim checks it again when it
+   * is handed over (`qs_world_command`). A BEGIN_STROKE counts as the
+   * stroke announced, so the page's next own stroke id is announced anew.
+   */
+  pushCommand(entry) {
+    const args = COMMAND_FIELDS.map((field) => entry[field] | 0);
+    this.paints.push({ call: 'qs_world_command', args, announces: entry.kind === COMMAND.BEGIN_STROKE ? entry.x0 >>> 0 : undefined });
+  }
+
+  /**
+   * Every command the sim applied since the last call, oldest first, as
+   * plain entries `{ step, kind, x0, y0, x1, y1, radius, material, mask,
+   * result }` (`qs_world_log_take`, docs/REPLAY_FORMAT.md). Safe while
+   * steps run: the log is a ring the sim appends to and this end takes from.
+   */
+  takeLog(handle = this.world) {
+    const e = this.exports;
+    const entries = [];
+    for (;;) {
+      const count = check('qs_world_log_take', e.qs_world_log_take(handle));
+      if (count === 0) break;
+      const pointer = check('qs_world_log_ptr', e.qs_world_log_ptr(handle));
+      const words = new Int32Array(this.memory.buffer, pointer, count * COMMAND_LOG.ENTRY_WORDS);
+      for (let i = 0; i < count; i++) {
+        const at = i * COMMAND_LOG.ENTRY_WORDS;
+        const entry = { step: (words[at + COMMAND_LOG.STEP_LOW] >>> 0) + (words[at + COMMAND_LOG.STEP_HIGH] >>> 0) * STEP_HIGH_SCALE };
+        COMMAND_FIELDS.forEach((field, k) => {
+          entry[field] = words[at + COMMAND_LOG.KIND + k];
+        });
+        entry.result = words[at + COMMAND_LOG.RESULT];
+        entries.push(entry);
+      }
+      // A full take may have left more behind.
+      if (count < COMMAND_LOG.CAPACITY) break;
+    }
+    return entries;
+  }
+
+  /** The rules this module simulates by (`qs_rules_id`), as 16 hex digits: a replay records it. */
+  rulesId() {
+    return hex64(this.exports.qs_rules_id());
+  }
+
+  /**
+   * Hands the queued strokes and commands to the sim, as many as its ring
+   * takes, and applies them now, as the next step would
+   * (`qs_world_apply_pending`), without a step. Returns how many are still
+   * queued: take the log before calling again (a full log applies
+   * nothing). Only on an idle world (inside `exclusive`).
+   */
+  applyNow() {
+    this.flushPaints();
+    check('qs_world_apply_pending', this.exports.qs_world_apply_pending(this.world));
+    return this.paints.length;
+  }
+
   /** Queues a scene (a `SCENE` id; EMPTY clears) that replaces the world, recorded for undo. */
   queueScene(scene) {
     this.paints.push({ call: 'qs_world_queue_scene', args: [scene] });
@@ -176,7 +252,9 @@ export class EngineBase {
       if (code < 0) console.warn(`quicksand: a stroke could not be recorded for undo: ${code}`);
       this.sentStroke = entry.stroke;
     }
-    return this.exports[entry.call](this.world, ...entry.args);
+    const code = this.exports[entry.call](this.world, ...entry.args);
+    if (code >= 0 && entry.announces !== undefined) this.sentStroke = entry.announces;
+    return code;
   }
 
   /**
@@ -393,8 +471,7 @@ export class EngineBase {
 
   /** The state hash as 16 hex digits. Only on an idle world (see `exclusive`). */
   hashNow() {
-    const value = this.exports.qs_world_hash(this.world);
-    return BigInt.asUintN(HASH_BITS, BigInt(value)).toString(16).padStart(HASH_HEX_DIGITS, '0');
+    return hex64(this.exports.qs_world_hash(this.world));
   }
 
   /** A copy of the world's save bytes. Only on an idle world. */

@@ -3,7 +3,10 @@
 // the history buttons, the hover readout, a checkpoint when one is due;
 // in the thermal view, the temperature plane with every new frame. And, while paused,
 // a frame of the exact world on demand (`syncView`). Methods of the App
-// (main.js), which mixes them in.
+// (main.js), which mixes them in. Every frame also drains the sim's
+// command log into the session's recording (replay-recorder.js): while it
+// is full the sim applies nothing more. While a replay plays, its player
+// runs the crew and takes the log itself, so the loop only shows frames.
 
 import { fitView, syncCanvasSize } from './view.js';
 import { cellName, paletteEntry } from './materials.js';
@@ -34,7 +37,10 @@ export const frameLoop = {
     const engine = this.engine;
     if (engine && !engine.fault) {
       if (this.shownWorld !== engine.world) this.showWorld();
-      engine.tick(this.playing ? this.speed : 0);
+      if (!this.player) {
+        engine.tick(this.playing ? this.speed : 0);
+        this.recorder.drain(engine);
+      }
       const seq = engine.frameSeq();
       if (seq !== this.lastSeq) {
         // Only what changed since the frame the renderer holds (engine-base.js).

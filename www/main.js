@@ -4,6 +4,15 @@
 // displayed frame), edits.js (strokes, undo/redo, scenes, new worlds),
 // tools.js (the drawing tools' gestures), files.js (save and open),
 // restarts.js (engines, faults, the last good state). The page uses the engine only through its methods.
+//
+// Replays: every session is recorded (replay-recorder.js) from boot; a
+// replay opened from a file or a `#replay=` link plays in the live engine
+// (replay-player.js) under the replay bar (replay-bar.js). While one
+// plays, pointer painting is off and the edits (undo, redo, clear,
+// scenes, sizes, steps, threads) say to take over first. "Take over"
+// goes on live from the step shown, recording a branch of the replay;
+// closing the bar brings back the world from before the replay, and the
+// session's own recording goes on from it.
 
 import { threadSupport } from './pkg/loader/quicksand.js';
 import { FallbackNotice } from './fallback-notice.js';
@@ -15,7 +24,7 @@ import { StatsOverlay } from './stats.js';
 import { Toolbar } from './ui.js';
 import { WorldHistory } from './undo.js';
 import { clampView, clientToCell, cssPixelsPerCell, fitView, panView, viewRect, zoomViewAt } from './view.js';
-import { PAINT_MASK, SCENE } from './pkg/abi.js';
+import { COMMAND, PAINT_MASK, SCENE } from './pkg/abi.js';
 import { installTestHook } from './test-hook.js';
 import { Checkpoints } from './checkpoint.js';
 import { FrameMeter } from './frame-meter.js';
@@ -27,6 +36,10 @@ import { edits } from './edits.js';
 import { explain, files } from './files.js';
 import { restarts } from './restarts.js';
 import { tools } from './tools.js';
+import { ReplayBar } from './replay-bar.js';
+import { ReplayPlayer } from './replay-player.js';
+import { ReplayRecorder } from './replay-recorder.js';
+import { replayFromLocation } from './share-link.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -80,6 +93,12 @@ class App {
     this.worlds = new WorldHistory(UNDO_DEPTH);
     this.shownHistory = null;
     this.checkpoints = new Checkpoints(CHECKPOINT_INTERVAL_MS);
+    /** The session's recording; empty while a replay plays (see `startPlayer`). */
+    this.recorder = new ReplayRecorder();
+    /** The replay playing (replay-player.js), or null. */
+    this.player = null;
+    /** While a replay plays: the session it interrupted, `{ recorder, bytes }`, for `closeReplay`. */
+    this.beforeReplay = null;
     this.renderer = pickRenderer(this.canvas, settings.renderer);
     // A restored WebGL context has lost its textures: set the world up again.
     this.renderer.onRestored = () => {
@@ -96,32 +115,45 @@ class App {
     });
     this.painter = new PointerPainter(this.canvas, {
       toCell: (x, y) => clientToCell(this.canvas, this.rect, x, y),
-      canStart: () => !this.navigation.isNavigating(),
+      // No painting into a replay: take it over first.
+      canStart: () => !this.navigation.isNavigating() && !this.player,
       onStrokeStart: (start) => this.gestureStart(start),
       onSegment: (from, to) => this.gestureMove(from, to),
       onStrokeEnd: () => this.gestureEnd(),
       onHover: (event) => this.hover(event),
+    });
+    this.replayBar = new ReplayBar($('replay-bar'), {
+      play: () => this.player?.play(),
+      pause: () => this.player?.pause(),
+      setSpeed: (speed) => this.player?.setSpeed(speed),
+      seek: (step) => this.player?.seek(step),
+      takeOver: () => this.guard(() => this.takeOver()),
+      close: () => this.guard(() => this.closeReplay()),
     });
     this.frame = this.frame.bind(this);
     this.ready = this.boot();
   }
 
   actions() {
+    // Edits change the world a replay is playing: they wait for a take-over.
+    const edit = (fn) => () => this.guard(() => (this.player ? this.toolbar.toast('A replay is playing: take it over to change the world.') : fn()));
     return {
-      togglePlay: () => this.setPlaying(!this.playing),
-      step: () => this.guard(() => this.singleStep()),
+      togglePlay: () => (this.player ? this.toggleReplayPlaying() : this.setPlaying(!this.playing)),
+      step: edit(() => this.singleStep()),
       setSpeed: (speed) => this.setSpeed(speed),
-      undo: () => this.guard(() => this.undoLast()),
-      redo: () => this.guard(() => this.redoLast()),
-      clear: () => this.guard(() => this.replaceWithScene(SCENE.EMPTY)),
-      setScene: (scene) => this.guard(() => this.replaceWithScene(scene)),
+      undo: edit(() => this.undoLast()),
+      redo: edit(() => this.redoLast()),
+      clear: edit(() => this.replaceWithScene(SCENE.EMPTY)),
+      setScene: (scene) => edit(() => this.replaceWithScene(scene))(),
       brushSmaller: () => this.setBrush(this.brush - 1),
       brushLarger: () => this.setBrush(this.brush + 1),
       setBrush: (radius) => this.setBrush(radius),
       setMaterial: (id) => this.setMaterial(id),
-      setSize: (size) => this.guard(() => this.resize(size)),
-      setThreads: (threads) => this.guard(() => this.restart({ threads })),
+      setSize: (size) => edit(() => this.resize(size))(),
+      setThreads: (threads) => edit(() => this.restart({ threads }))(),
       save: () => this.guard(() => this.saveFile()),
+      saveReplay: () => this.guard(() => this.saveReplay()),
+      shareReplay: () => this.guard(() => this.shareReplay()),
       open: () => this.toolbar.openFilePicker(),
       load: (file) => this.guard(() => this.loadFile(file)),
       restart: () => this.guard(() => this.restart({ afterFault: true })),
@@ -147,11 +179,116 @@ class App {
     t.firstHint(this.firstVisit);
     this.support = await threadSupport();
     if (!this.support.ok) this.fallbackNotice.show(this.support);
+    // A `#replay=` link: a link that cannot be read says why and starts on an empty world.
+    const linked = replayFromLocation(location.hash);
+    if (linked?.error) this.scene = SCENE.EMPTY;
     const engine = await this.startEngine({ snapshot: null });
     this.adopt(engine);
+    this.recorder.beginFresh(null, this.worldSpec());
     t.fillPalette((id, shade) => engine.swatch(engine.palette(), id, shade));
     t.setMaterial(this.material);
     requestAnimationFrame(this.frame);
+    if (linked?.error) t.toast(linked.error);
+    if (linked?.bytes) await this.openLinkedReplay(linked.bytes);
+  }
+
+  /** Plays the replay of a link; one that cannot be played says why, on an empty world. */
+  async openLinkedReplay(bytes) {
+    const result = await this.openReplay(bytes);
+    if (result.ok) return;
+    await this.newWorld({ ...this.worldSpec(), scene: SCENE.EMPTY });
+    this.toolbar.toast(result.message.replace(' The current world is kept.', ' An empty world is open instead.'));
+  }
+
+  /**
+   * Opens `replay` (decoded, its rules checked) in the player, paused at
+   * its start. The session's recording is set aside with a save of its
+   * world (`closeReplay` brings both back); a replay opened over another
+   * replaces it.
+   */
+  async startPlayer(replay, { keyframeSteps } = {}) {
+    const engine = this.live();
+    if (this.player) {
+      await this.player.close();
+      this.player = null;
+    } else {
+      const bytes = await engine.exclusive(() => {
+        this.recorder.close(engine);
+        return engine.snapshotNow();
+      });
+      this.beforeReplay = { recorder: this.recorder, bytes };
+      this.recorder = new ReplayRecorder();
+    }
+    this.setPlaying(false);
+    engine.dropAllPaints();
+    const player = new ReplayPlayer({
+      app: this,
+      replay,
+      keyframeSteps,
+      onChange: () => {
+        if (this.player === player) this.replayBar.update(player.status());
+      },
+      onProblem: (message) => this.toolbar.toast(message),
+    });
+    this.player = player;
+    this.replayBar.show({ startStep: player.startPosition, endStep: player.endPosition, recordedHash: replay.finalHash });
+    await player.open();
+    this.checkpoints.soon();
+  }
+
+  toggleReplayPlaying() {
+    if (this.player.playing) this.player.pause();
+    else this.player.play();
+  }
+
+  /**
+   * Goes on live from the replay's current step: a new recording that is
+   * the replay up to here, then whatever the player does. Undo can bring
+   * back the world from before the replay.
+   *
+   * The world is saved and loaded again first, so its undo history is
+   * empty, and the recording goes on with a RELOAD segment that says so.
+   * Otherwise live undo would depend on how the player got here: from a
+   * keyframe (a save, no history) it could undo nothing where a straight
+   * playback of the recording undoes a stroke of the replay.
+   */
+  async takeOver({ play = true } = {}) {
+    const player = this.player;
+    if (!player) return;
+    await player.close();
+    const engine = this.live();
+    await engine.exclusive(() => engine.loadNow(engine.snapshotNow()));
+    this.recorder = ReplayRecorder.branch(player.replay, { segmentIndex: player.segmentIndex, eventIndex: player.nextEvent, step: player.step, keyframes: player.keyframes });
+    this.recorder.beginReload();
+    // The next stroke must open an undo entry of its own: an id past every one the replay used.
+    for (const segment of player.replay.segments) {
+      for (const event of segment.events) if (event.kind === COMMAND.BEGIN_STROKE) this.strokeSerial = Math.max(this.strokeSerial, event.x0);
+    }
+    if (this.beforeReplay) this.worlds.record(this.beforeReplay.bytes);
+    this.beforeReplay = null;
+    this.leavePlayer();
+    this.setPlaying(play);
+  }
+
+  /** Closes the replay: the world from before it comes back, and the session's own recording goes on. */
+  closeReplay() {
+    return this.withBusy(async () => {
+      const player = this.player;
+      if (!player) return;
+      await player.close();
+      this.leavePlayer();
+      const before = this.beforeReplay;
+      this.beforeReplay = null;
+      if (!before) return;
+      this.recorder = before.recorder;
+      await this.swapToSave(this.live(), before.bytes);
+    });
+  }
+
+  leavePlayer() {
+    this.player = null;
+    this.replayBar.hide();
+    this.shownHistory = null;
   }
 
   /** Steps per frame (SPEEDS), or SPEED_MAX: the crew runs ahead of the display. */

@@ -2,7 +2,10 @@
 // single-threaded fallback; a new thread count; faults (a trapped worker:
 // Restart; an overflowed stack: restored at once, paused); and the last
 // good state (checkpoint.js) they restore. Methods of the App (main.js),
-// which mixes them in.
+// which mixes them in. Each restart begins a replay segment
+// (replay-recorder.js): RELOAD when the world is kept exactly (a new
+// thread count), SAVE when it comes from a save (a fault's rescue or the
+// last good state), FRESH when there was none.
 
 import { ThreadedEngine } from './engine.js';
 import { SingleEngine } from './engine-single.js';
@@ -12,9 +15,14 @@ import { parseHeader } from './saves.js';
 import { maxThreads } from './settings.js';
 
 export const restarts = {
+  /** The fresh world the settings describe: `{ width, height, seed, scene }`. */
+  worldSpec() {
+    return { width: this.size, height: this.size, seed: this.seed, scene: this.scene };
+  },
+
   /** Threads when possible; the single-threaded build otherwise, with the reason shown. */
   async startEngine({ snapshot }) {
-    const world = { width: this.size, height: this.size, seed: this.seed, scene: this.scene };
+    const world = this.worldSpec();
     const onFault = (error) => this.fault(error);
     if (this.support.ok && !this.threadsFailed) {
       try {
@@ -44,13 +52,27 @@ export const restarts = {
 
   /** Saves the idle world as the last good state (see checkpoint.js); the loop calls it when due. */
   takeCheckpoint(engine) {
+    const snapshot = () => {
+      if (this.engine !== engine || engine.fault) return null;
+      const bytes = engine.snapshotNow();
+      // The same save is the replay's keyframe: no second stop of the crew.
+      if (!this.player) this.recorder.keyframe(engine, bytes);
+      return bytes;
+    };
     this.checkpoints
-      .take(() => engine.exclusive(() => (this.engine === engine && !engine.fault ? engine.snapshotNow() : null)))
+      .take(() => engine.exclusive(snapshot))
       // A fault is reported on its own; anything else is worth a message.
       .catch((error) => this.report(error));
   },
 
   fault(error) {
+    // A replay cannot go on in a faulted engine; the restart records afresh from what it restores.
+    if (this.player) {
+      this.player.close().catch(() => {});
+      this.leavePlayer();
+      if (this.beforeReplay) this.worlds.record(this.beforeReplay.bytes);
+      this.beforeReplay = null;
+    }
     if (error?.code === ERROR.STACK_OVERFLOW) {
       this.recoverFromOverflow();
       return;
@@ -102,15 +124,25 @@ export const restarts = {
     return this.withBusy(async () => {
       const old = this.live();
       let snapshot = afterFault ? this.rescue : null;
-      if (!afterFault && !old.fault) {
-        const bytes = await old.exclusive(() => old.snapshotNow());
+      const keepsWorld = !afterFault && !old.fault;
+      if (keepsWorld) {
+        const bytes = await old.exclusive(() => {
+          // The segment ends on this idle world; the new engine's world goes on from it.
+          this.recorder.close(old);
+          return old.snapshotNow();
+        });
         snapshot = { bytes, header: parseHeader(bytes) };
+      } else {
+        this.recorder.close(null);
       }
       const waiting = old.fault ? [] : old.takePaints();
       this.threads = threads;
       this.engine = null;
       await old.terminate();
       const engine = await this.startEngine({ snapshot });
+      if (keepsWorld) this.recorder.beginReload();
+      else if (snapshot) this.recorder.beginSave(null, snapshot.bytes);
+      else this.recorder.beginFresh(null, this.worldSpec());
       engine.queuePaints(waiting);
       this.adopt(engine);
       this.checkpoints.soon();

@@ -270,6 +270,52 @@ export function installTestHook(app) {
     overflowWorkerStack(options) {
       return threaded().overflowWorkerStack(options);
     },
+    /**
+     * The session's replay as `.qsreplay` bytes (a Uint8Array): every
+     * segment and command so far, its final hash taken on the idle world.
+     */
+    replay() {
+      return app.sessionReplay();
+    },
+    /**
+     * Opens replay bytes in the player, paused at its start; resolves
+     * `{ ok, message }` (the world is kept when not ok). `keyframeSteps`
+     * spaces the player's keyframes (replay-player.js, KEYFRAME_STEPS).
+     */
+    loadReplay(bytes, { keyframeSteps } = {}) {
+      return app.openReplay(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), { autoplay: false, keyframeSteps });
+    },
+    /** Seeks the open replay to timeline step `step` (paused); resolves with `replayState()` once the world is there. */
+    async seek(step) {
+      if (!app.player) throw new Error('no replay is open');
+      await app.player.seek(step);
+      return this.replayState();
+    },
+    /**
+     * The open replay: `{ step, start, end, playing, hash, matches,
+     * keyframes, restarts, mismatches }` (hash and matches once at the
+     * end; restarts: seeks that started again from a segment's start
+     * after an undo came out otherwise from a keyframe), or null.
+     */
+    replayState() {
+      const player = app.player;
+      if (!player) return null;
+      const { step, playing, hash, matches } = player.status();
+      const keyframes = [...player.keyframes.bySegment.values()].reduce((n, list) => n + list.length, 0);
+      return { step, start: player.startPosition, end: player.endPosition, playing, hash, matches, keyframes, restarts: player.restarts, mismatches: player.mismatches };
+    },
+    /** Plays the open replay; `replaySpeed` as the bar's speed picker (steps per frame or 'max'). */
+    playReplay(replaySpeed = 1) {
+      app.player?.setSpeed(replaySpeed);
+      app.player?.play();
+    },
+    /** Take over (continue live from the replay's step) or close (back to the world before it), as the bar's buttons. */
+    takeOver() {
+      return app.takeOver();
+    },
+    closeReplay() {
+      return app.closeReplay();
+    },
     /** Records the current world as the last good state now; resolves with its step. */
     async checkpoint() {
       const engine = live();

@@ -1,6 +1,7 @@
 // The toolbar, the material palette, the messages and the keyboard
 // shortcuts. It only shows state and forwards intents to `actions`; main.js
-// decides what they do.
+// decides what they do. The replay bar's own controls and keys are in
+// replay-bar.js; Space, which is also the pan modifier, stays here.
 
 import { BRUSH_MAX, BRUSH_MIN, SCENE_GROUPS, SCENES, SPEED_MAX, SPEEDS, TOAST_MS, WORLD_PRESETS } from './config.js';
 import { parseSpeed, touchFirst } from './settings.js';
@@ -30,6 +31,17 @@ const SHORTCUTS = [
   { code: 'KeyH', action: 'toggleStats' },
   { code: 'KeyT', action: 'toggleThermal' },
 ];
+/** Keys with Shift (the digits with Shift are materials, materials.js). */
+const SHIFT_SHORTCUTS = [
+  { code: 'KeyS', action: 'saveReplay' },
+  { code: 'KeyL', action: 'shareReplay' },
+];
+/**
+ * What the keys may not do while a replay is shown (replay-bar.js): the
+ * controls they stand for are hidden then (style.css, body.replaying), and
+ * the bar has its own Play.
+ */
+const LIVE_ONLY_ACTIONS = new Set(['step', 'saveReplay', 'shareReplay']);
 
 /** Zoom keys, by KeyboardEvent.key (so + works with or without Shift, on any layout). */
 const ZOOM_KEYS = new Map([
@@ -79,6 +91,10 @@ export class Toolbar {
       threadsField: $('threads-field'),
       save: $('save'),
       open: $('open'),
+      saveReplay: $('save-replay'),
+      shareReplay: $('share-replay'),
+      replayBar: $('replay-bar'),
+      replayPlay: $('replay-play'),
       file: $('file'),
       palette: $('palette'),
       fault: $('fault'),
@@ -158,6 +174,8 @@ export class Toolbar {
     click(e.clear, () => a.clear());
     click(e.save, () => a.save());
     click(e.open, () => a.open());
+    click(e.saveReplay, () => a.saveReplay());
+    click(e.shareReplay, () => a.shareReplay());
     click(e.restart, () => a.restart());
     click(e.statsToggle, () => a.toggleStats());
     click(e.thermal, () => a.toggleThermal());
@@ -200,14 +218,22 @@ export class Toolbar {
     return target instanceof HTMLButtonElement && (event.code === 'Space' || event.code === 'Enter');
   }
 
+  /** Whether the replay bar is shown (playback mode, replay-bar.js). */
+  replaying() {
+    return !this.elements.replayBar.hidden;
+  }
+
   /**
    * Space toggles play as it is released, not pressed: held down, it is
    * the pan modifier (navigation.js), and a Space+drag must not also pause.
+   * While a replay is shown it presses the replay bar's Play instead.
    */
   keyUp(event) {
     if (event.code !== 'Space' || !this.spacePressed) return;
     this.spacePressed = false;
-    if (!this.actions.spacePanned()) this.actions.togglePlay();
+    if (this.actions.spacePanned()) return;
+    if (this.replaying()) this.elements.replayPlay.click();
+    else this.actions.togglePlay();
   }
 
   key(event) {
@@ -245,11 +271,11 @@ export class Toolbar {
       this.actions.setMaterial(material.id);
       return;
     }
-    if (event.shiftKey) return;
-    const shortcut = SHORTCUTS.find((s) => s.code === event.code);
+    const shortcut = (event.shiftKey ? SHIFT_SHORTCUTS : SHORTCUTS).find((s) => s.code === event.code);
     // Holding a key repeats only the brush size, not toggles or steps.
     const repeats = shortcut?.action === 'brushSmaller' || shortcut?.action === 'brushLarger';
     if (!shortcut || (event.repeat && !repeats)) return;
+    if (LIVE_ONLY_ACTIONS.has(shortcut.action) && this.replaying()) return;
     event.preventDefault();
     this.actions[shortcut.action]();
   }
