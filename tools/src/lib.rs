@@ -2,3 +2,4 @@
 //! tests call directly.
 
 pub mod abi;
+pub mod replay;

@@ -24,6 +24,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     Serve(serve::ServeArgs),
     AbiJs(abi_js::AbiJsArgs),
+    Replay(quicksand_tools::replay::cli::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +32,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::AbiJs(args) => abi_js::run(&args),
+        Command::Replay(args) => quicksand_tools::replay::cli::run(&args),
     }
 }

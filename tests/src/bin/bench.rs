@@ -15,11 +15,14 @@ use quicksand_tests::wasm_sim::WasmSim;
 use quicksand_tests::{SimModule, Variant};
 use serde::Serialize;
 
+#[path = "bench/replay.rs"]
+mod replay;
+
 /// Benchmarks quicksand's simulation natively and in wasm.
 #[derive(Debug, Parser)]
 #[command(
     name = "quicksand-bench",
-    after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm\n  ./build.sh bench --no-table --no-targets --competing 1,2"
+    after_help = "Examples:\n  ./build.sh bench\n  ./build.sh bench --json --sizes 1024 --threads 1,2,4,8\n  ./build.sh bench --scenes active --engines wasm\n  ./build.sh bench --no-table --no-targets --competing 1,2\n  ./build.sh bench --no-table --no-targets --replay-minutes 1"
 )]
 struct Args {
     /// Also print one JSON object per measurement, one per line.
@@ -54,6 +57,11 @@ struct Args {
     /// count: `--competing 1,2`).
     #[arg(long, value_delimiter = ',')]
     competing: Vec<u32>,
+    /// Minutes of the replay group's scripted session (60 strokes and
+    /// steps a second on 1024²), recorded, written and replayed on 1 and 2
+    /// threads; 0 skips the group.
+    #[arg(long, value_name = "MINUTES", default_value_t = 10.0)]
+    replay_minutes: f64,
 }
 
 /// One measured line; the JSON keys are part of the benchmark's interface.
@@ -448,6 +456,9 @@ fn main() -> Result<()> {
     }
     for &competing in &args.competing {
         print_competing(&args, &module, competing)?;
+    }
+    if args.replay_minutes > 0.0 {
+        replay::run(&module.bytes, args.replay_minutes, args.json)?;
     }
     Ok(())
 }
