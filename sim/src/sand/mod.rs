@@ -21,6 +21,7 @@
 //! | `dirty.rs` | dirty rectangles |
 //! | `chunk.rs` | chunks and the per-chunk update loop |
 //! | `step.rs` | the stepping protocol |
+//! | `phases.rs` | which phase of a step updates which chunk |
 //! | `neighborhood.rs` | the relative-offset view rules get |
 //! | `rules/` | one small function per material |
 //! | `paint.rs` | the command ring (strokes, rectangles, fills, history commands) and stroke rasterising |
@@ -55,6 +56,7 @@ mod material;
 mod neighborhood;
 mod paint;
 mod paint_mask;
+mod phases;
 mod properties;
 mod rng;
 mod rules;

@@ -33,7 +33,7 @@ pub(super) const DIRTY_MARGIN_Y: i32 = 1;
 
 // Liquids look one row below their farthest sideways cell; explosions reach
 // a neighbour's blast radius; and no access may leave the half chunk around
-// the chunk being updated (which is what keeps the checkerboard phases apart).
+// the chunk being updated (which is what keeps the items of one phase apart).
 const _: () = assert!(MAX_SPREAD as i32 <= MAX_REACH);
 const _: () = assert!((MAX_BLAST_RADIUS as i32) < MAX_REACH);
 const _: () = assert!(MAX_REACH <= CHUNK_SIZE as i32 / 2);

@@ -13,7 +13,7 @@
 //! below the threshold nothing changes, which is what lets a chunk at
 //! thermal equilibrium fall asleep.
 //!
-//! Cells are visited in the fixed order of the checkerboard phases and the
+//! Cells are visited in the fixed order of the phases (`phases.rs`) and the
 //! sweep inside each chunk, so the result is the same for any number of
 //! threads (docs/CELLS.md, "A step"); integer arithmetic only, so native
 //! and wasm agree.
