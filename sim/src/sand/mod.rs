@@ -29,6 +29,7 @@
 //! | `fill.rs` | flood fill, bounded |
 //! | `brush.rs` | what a stroke puts down: a material, or heat |
 //! | `temperature.rs` | the temperature plane's unit, range and helpers |
+//! | `uniform_heat.rs` | the heat shortcut for chunks all at one temperature |
 //! | `history.rs` | undo and redo: chunks saved before a stroke changes them |
 //! | `frame.rs` | frame buffers, handshake, palette |
 //! | `hash.rs` | the world hash |
@@ -64,6 +65,7 @@ mod scene;
 mod snapshot;
 mod step;
 mod temperature;
+mod uniform_heat;
 mod world;
 
 #[cfg(test)]

@@ -55,6 +55,25 @@ static LOW_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.low.a
 #[inline(always)]
 pub(in crate::sand) fn heat_turn(cell: &mut Neighborhood, byte: u8, material: Material) -> bool {
     let temperature = conduct(cell, byte);
+    transition_turn(cell, byte, material, temperature)
+}
+
+/// `heat_turn` where the cell and every cell it could exchange heat with
+/// are at `temperature` (`uniform_heat.rs`): conduction moves nothing
+/// there, so only the transition check is left.
+#[inline(always)]
+pub(in crate::sand) fn uniform_heat_turn(
+    cell: &mut Neighborhood,
+    byte: u8,
+    material: Material,
+    temperature: Temperature,
+) -> bool {
+    transition_turn(cell, byte, material, temperature)
+}
+
+/// Changes the cell's state if `temperature` is past one of its points.
+#[inline(always)]
+fn transition_turn(cell: &mut Neighborhood, byte: u8, material: Material, temperature: Temperature) -> bool {
     let outside_its_range = temperature >= HIGH_AT[byte as usize] || temperature < LOW_AT[byte as usize];
     outside_its_range && transform(cell, material, temperature)
 }
