@@ -48,6 +48,10 @@ static CONDUCTIVITY: [u8; 256] = by_byte!(u8, 0, |props| props.conductivity);
 static CAPACITY: [u8; 256] = by_byte!(u8, 0, |props| props.heat_capacity);
 static HIGH_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.high.at);
 static LOW_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.low.at);
+/// Whether a cell of each byte is past one of its transition points at
+/// ambient temperature, where most chunks that take the heat shortcut are.
+static PAST_ITS_RANGE_AT_AMBIENT: [bool; 256] =
+    by_byte!(bool, false, |props| AMBIENT >= props.high.at || AMBIENT < props.low.at);
 
 /// The heat part of a cell's turn: conducts, then changes state if the
 /// cell is past one of its transition points. Returns whether the cell
@@ -68,7 +72,11 @@ pub(in crate::sand) fn uniform_heat_turn(
     material: Material,
     temperature: Temperature,
 ) -> bool {
-    transition_turn(cell, byte, material, temperature)
+    if temperature == AMBIENT {
+        PAST_ITS_RANGE_AT_AMBIENT[byte as usize] && transform(cell, material, temperature)
+    } else {
+        transition_turn(cell, byte, material, temperature)
+    }
 }
 
 /// Changes the cell's state if `temperature` is past one of its points.

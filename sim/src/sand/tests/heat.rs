@@ -318,14 +318,15 @@ fn one_degree_on_one_cell_changes_the_hash() {
 /// (`thermal`, `mixed`, fire, brushes), and the two kinds of write that
 /// must end it inside a chunk: a heat source at ambient driving its own
 /// temperature, and a warm full block that acid eats into ambient empty
-/// cells.
+/// cells; and cells at ambient past their melting points (the shortcut's
+/// own transition check).
 #[test]
 fn the_heat_shortcut_changes_nothing() {
     use crate::sand::uniform_heat::{heat_shortcuts_taken, without_heat_shortcut};
     use crate::sand::Scene;
 
     type Setup = fn(&World);
-    let setups: [(&str, Setup); 6] = [
+    let setups: [(&str, Setup); 7] = [
         ("active", |world| world.load_scene(Scene::Active)),
         ("thermal", |world| world.load_scene(Scene::Thermal)),
         ("mixed", |world| world.load_scene(Scene::Mixed)),
@@ -341,6 +342,18 @@ fn the_heat_shortcut_changes_nothing() {
             world.fill_rect(&Rect { x0: 0, y0: 160, x1: 256, y1: 256 }, Material::Sand);
             world.fill_rect(&Rect { x0: 90, y0: 200, x1: 92, y1: 202 }, Material::Heater);
             world.fill_rect(&Rect { x0: 160, y0: 200, x1: 162, y1: 202 }, Material::Cooler);
+        }),
+        ("ice and snow warmed to ambient in ambient sand", |world| {
+            // Uniform at ambient, but past their melting points: the
+            // shortcut's transition check must still melt them.
+            world.fill_rect(&Rect { x0: 0, y0: 160, x1: 256, y1: 256 }, Material::Sand);
+            world.fill_rect(&Rect { x0: 90, y0: 100, x1: 94, y1: 104 }, Material::Ice);
+            world.fill_rect(&Rect { x0: 150, y0: 100, x1: 154, y1: 104 }, Material::Snow);
+            for y in 100..104 {
+                for x in (90..94).chain(150..154) {
+                    world.set_temperature_at(x, y, AMBIENT);
+                }
+            }
         }),
         ("a warm block eaten by acid", |world| {
             // All at 60 °C and away from the border (which is at ambient):
