@@ -1,7 +1,4 @@
-//! What the crew steps: work split into checkerboard phases of independent items.
-
-/// Phases per step: the four (x % 2, y % 2) classes of a chunk grid.
-pub const PHASES: u32 = 4;
+//! What the crew steps: work split into phases of independent items.
 
 /// Work that a crew can step in parallel.
 ///
@@ -13,8 +10,12 @@ pub trait PhasedWork: Sync {
     /// Exclusive: runs on one thread while every other party waits.
     fn begin_step(&self);
 
-    /// How many items phase `phase` has this step. Stable between
+    /// How many phases this step has, in order. Stable between
     /// `begin_step` and `end_step`.
+    fn phase_count(&self) -> u32;
+
+    /// How many items phase `phase` has this step. Stable between
+    /// `begin_step` and `end_step`. A phase with none costs no barrier.
     fn phase_len(&self, phase: u32) -> u32;
 
     /// Updates one item.
@@ -68,6 +69,9 @@ mod tests {
 
     impl PhasedWork for Frames {
         fn begin_step(&self) {}
+        fn phase_count(&self) -> u32 {
+            4
+        }
         fn phase_len(&self, phase: u32) -> u32 {
             phase + 1
         }

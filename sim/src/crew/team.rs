@@ -5,7 +5,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use core::sync::atomic::AtomicUsize;
 
 use super::home_blocks::HomeBlocks;
-use super::phased_work::{PhasedWork, PHASES};
+use super::phased_work::PhasedWork;
 use crate::runtime::barrier::Barrier;
 use crate::runtime::clock::Clock;
 use crate::runtime::error::RuntimeError;
@@ -28,7 +28,9 @@ enum Plan {
 /// Shared by every worker of one crew; lives in a static table.
 pub struct Crew {
     barrier: Barrier,
-    phase_items: [HomeBlocks; PHASES as usize],
+    /// The items of the running phase; reset by the leader of the barrier
+    /// that ends the phase before (or that starts the step).
+    phase_items: HomeBlocks,
     /// The items of a step's frame pass, and how many there are (0: no
     /// pass); set by the leader of the last phase's barrier.
     frame_items: HomeBlocks,
@@ -79,7 +81,7 @@ impl Crew {
     pub const fn new() -> Self {
         Crew {
             barrier: Barrier::new(),
-            phase_items: [const { HomeBlocks::new() }; PHASES as usize],
+            phase_items: HomeBlocks::new(),
             frame_items: HomeBlocks::new(),
             frame_len: AtomicU32::new(0),
             unstarted: AtomicU32::new(0),
@@ -309,10 +311,7 @@ impl Crew {
     /// Leader action: start a step (and its timing).
     fn begin<W: PhasedWork, C: Clock>(&self, work: &W, clock: &C) {
         self.timing.begin(clock, || {
-            let workers = self.workers();
-            for blocks in &self.phase_items {
-                blocks.reset(workers);
-            }
+            self.phase_items.reset(self.workers());
             work.begin_step();
         });
     }
@@ -369,8 +368,8 @@ impl Crew {
         self.plan.store(plan as u32, Ordering::Release);
     }
 
-    /// The `PHASES` phases of one step, then its frame pass if it draws a
-    /// frame; the last barrier runs `after_step`.
+    /// The phases of one step that have items, then its frame pass if it
+    /// draws a frame; the last barrier runs `after_step`.
     fn step_phases<W: PhasedWork, F: Futex>(
         &self,
         work: &W,
@@ -382,11 +381,20 @@ impl Crew {
         let mut after_step = Some(after_step);
         let mut done = 0u32;
         let workers = self.workers();
-        for phase in 0..PHASES {
-            let blocks = &self.phase_items[phase as usize];
+        // Every worker reads the same lengths (written by `begin_step`
+        // before the barrier that started this step), so all skip the same
+        // empty phases and meet at the same barriers. An empty phase
+        // writes nothing, so the barrier after the phase before it already
+        // separates that phase from the next.
+        let phases = work.phase_count();
+        let last = (0..phases).rev().find(|&phase| work.phase_len(phase) > 0);
+        for phase in 0..phases {
             let len = work.phase_len(phase);
+            if len == 0 {
+                continue;
+            }
             let mut visited = 0;
-            while let Some(item) = blocks.claim(len, workers, worker, &mut visited) {
+            while let Some(item) = self.phase_items.claim(len, workers, worker, &mut visited) {
                 // SAFETY: the home blocks hand each item of this phase to exactly
                 // one caller; phases are separated by the barrier below; and
                 // `begin_step`/`end_step` run only as leader actions, while
@@ -394,23 +402,25 @@ impl Crew {
                 unsafe { work.update_phase_item(phase, item) };
                 done += 1;
             }
-            if phase + 1 == PHASES {
-                // The leader starts the frame pass, if this step draws a
-                // frame; without one the step ends right here.
-                self.barrier.wait_and_lead(futex, timeout_ms, || {
-                    let frame_len = work.begin_frame();
-                    self.frame_items.reset(workers);
-                    self.frame_len.store(frame_len, Ordering::Release);
-                    if frame_len == 0 {
-                        if let Some(action) = after_step.take() {
-                            action();
-                        }
-                    }
-                })?;
-            } else {
-                self.barrier.wait(futex, timeout_ms)?;
+            if Some(phase) == last {
+                break;
             }
+            self.barrier.wait_and_lead(futex, timeout_ms, || self.phase_items.reset(workers))?;
         }
+        // The last phase's barrier (the only one if no phase has items):
+        // the leader starts the frame pass, if this step draws a frame;
+        // without one the step ends right here.
+        self.barrier.wait_and_lead(futex, timeout_ms, || {
+            self.phase_items.reset(workers);
+            let frame_len = work.begin_frame();
+            self.frame_items.reset(workers);
+            self.frame_len.store(frame_len, Ordering::Release);
+            if frame_len == 0 {
+                if let Some(action) = after_step.take() {
+                    action();
+                }
+            }
+        })?;
         self.items_done[worker as usize].fetch_add(done, Ordering::Relaxed);
         // Every worker draws part of the frame: nothing of it is left to
         // the leader of the barrier that ends the step.
@@ -458,13 +468,27 @@ mod tests {
         fn begin_step(&self) {
             assert_eq!(self.in_step.swap(1, Ordering::SeqCst), 0, "begin_step twice");
         }
+        fn phase_count(&self) -> u32 {
+            LEDGER_PHASES
+        }
         fn phase_len(&self, phase: u32) -> u32 {
-            self.items_per_phase + phase
+            // Phase 2 is empty: the crew skips it.
+            if phase == 2 {
+                0
+            } else {
+                self.items_per_phase + phase
+            }
         }
         unsafe fn update_phase_item(&self, phase: u32, item: u32) {
             assert_eq!(self.in_step.load(Ordering::SeqCst), 1, "update outside a step");
             let step = self.step.load(Ordering::SeqCst);
-            self.seen.lock().unwrap().push((step, phase, item));
+            let mut seen = self.seen.lock().unwrap();
+            // Every item of the earlier phases has finished: the barriers
+            // still separate the phases when an empty one is skipped.
+            let earlier = seen.iter().filter(|&&(s, p, _)| s == step && p < phase).count() as u32;
+            let wanted: u32 = (0..phase).map(|p| self.phase_len(p)).sum();
+            assert_eq!(earlier, wanted, "phase {phase} of step {step} started before the phases before it ended");
+            seen.push((step, phase, item));
         }
         fn end_step(&self) {
             assert_eq!(self.in_step.swap(0, Ordering::SeqCst), 1, "end_step without begin");
@@ -481,10 +505,13 @@ mod tests {
         })
     }
 
+    /// Phases per step of a `Ledger`.
+    const LEDGER_PHASES: u32 = 5;
+
     fn expected(steps: u64, items_per_phase: u32) -> Vec<(u64, u32, u32)> {
         let mut all = Vec::new();
         for step in 0..steps {
-            for phase in 0..PHASES {
+            for phase in (0..LEDGER_PHASES).filter(|&phase| phase != 2) {
                 for item in 0..items_per_phase + phase {
                     all.push((step, phase, item));
                 }
@@ -570,6 +597,9 @@ mod tests {
 
     impl PhasedWork for GatedWork {
         fn begin_step(&self) {}
+        fn phase_count(&self) -> u32 {
+            4
+        }
         fn phase_len(&self, _phase: u32) -> u32 {
             1
         }
@@ -660,6 +690,9 @@ mod tests {
                 };
             }
             self.inner.begin_step();
+        }
+        fn phase_count(&self) -> u32 {
+            self.inner.phase_count()
         }
         fn phase_len(&self, phase: u32) -> u32 {
             self.inner.phase_len(phase)

@@ -8,6 +8,10 @@ impl PhasedWork for World {
         World::begin_step(self);
     }
 
+    fn phase_count(&self) -> u32 {
+        World::phase_count(self)
+    }
+
     fn phase_len(&self, phase: u32) -> u32 {
         World::phase_len(self, phase)
     }

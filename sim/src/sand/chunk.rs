@@ -83,6 +83,13 @@ impl World {
         // than half a chunk, of this chunk's cells) are ours alone, by the
         // caller's contract.
         let mut cells = unsafe { Neighborhood::new(self, step) };
+        // SAFETY: `rect` lies inside the world, and its cells within
+        // MAX_REACH are ours alone (the caller's contract).
+        if let Some(temperature) = unsafe { self.uniform_temperature(&rect) } {
+            // SAFETY: just checked, and only this cursor writes those cells
+            // until the chunk is done.
+            unsafe { cells.assume_uniform_temperature(temperature) };
+        }
         let left_to_right = step.is_multiple_of(2);
         for y in (rect.y0..rect.y1).rev() {
             if left_to_right {

@@ -6,6 +6,7 @@
 //!   World header            size_of::<World>()
 //!   chunk table             chunk_count * size_of::<ChunkState>()
 //!   phase item list         chunk_count * u32
+//!   phase starts            (phase_count + 1) * u32
 //!   paint ring slots        PAINT_RING_CAPACITY * PaintSlot
 //!   paint row spans         height * RowSpan
 //!   fill queue              min(width * height, FILL_MAX_CELLS) * u32
@@ -29,6 +30,7 @@ use super::command_log::COMMAND_LOG_BUFFER_WORDS;
 use super::error::SimError;
 use super::fill::fill_queue_len;
 use super::paint::{PaintSlot, RowSpan, PAINT_RING_CAPACITY};
+use super::phases::phase_count;
 use super::temperature::Temperature;
 use super::world::World;
 
@@ -69,6 +71,11 @@ pub(super) struct Layout {
     pub(super) chunk_count: usize,
     pub(super) chunks_offset: usize,
     pub(super) phase_items_offset: usize,
+    /// Phases per step (`phases.rs`).
+    pub(super) phase_count: u32,
+    /// Where each phase's items start in the phase item list, and one
+    /// entry more: the end of the last phase.
+    pub(super) phase_starts_offset: usize,
     pub(super) paint_slots_offset: usize,
     pub(super) row_spans_offset: usize,
     pub(super) fill_queue_offset: usize,
@@ -131,6 +138,8 @@ impl Layout {
         let end = size_of::<World>();
         let (chunks_offset, end) = place(end, mul(chunk_count, size_of::<ChunkState>())?)?;
         let (phase_items_offset, end) = place(end, mul(chunk_count, size_of::<u32>())?)?;
+        let phase_count = phase_count(chunks_y);
+        let (phase_starts_offset, end) = place(end, mul(phase_count as usize + 1, size_of::<u32>())?)?;
         let paint_slots_len = mul(PAINT_RING_CAPACITY as usize, size_of::<PaintSlot>())?;
         let (paint_slots_offset, end) = place(end, paint_slots_len)?;
         let (row_spans_offset, end) = place(end, mul(height as usize, size_of::<RowSpan>())?)?;
@@ -155,6 +164,8 @@ impl Layout {
             chunk_count,
             chunks_offset,
             phase_items_offset,
+            phase_count,
+            phase_starts_offset,
             paint_slots_offset,
             row_spans_offset,
             fill_queue_offset,
@@ -186,6 +197,7 @@ mod tests {
         let parts = [
             (layout.chunks_offset, layout.chunk_count * size_of::<ChunkState>()),
             (layout.phase_items_offset, layout.chunk_count * 4),
+            (layout.phase_starts_offset, (layout.phase_count as usize + 1) * 4),
             (layout.paint_slots_offset, PAINT_RING_CAPACITY as usize * size_of::<PaintSlot>()),
             (layout.row_spans_offset, 70 * size_of::<RowSpan>()),
             (layout.fill_queue_offset, 100 * 70 * 4),

@@ -21,6 +21,7 @@
 //! | `dirty.rs` | dirty rectangles |
 //! | `chunk.rs` | chunks and the per-chunk update loop |
 //! | `step.rs` | the stepping protocol |
+//! | `phases.rs` | which phase of a step updates which chunk |
 //! | `neighborhood.rs` | the relative-offset view rules get |
 //! | `rules/` | one small function per material |
 //! | `paint.rs` | the command ring (strokes, rectangles, fills, history commands) and stroke rasterising |
@@ -30,6 +31,7 @@
 //! | `fill.rs` | flood fill, bounded |
 //! | `brush.rs` | what a stroke puts down: a material, or heat |
 //! | `temperature.rs` | the temperature plane's unit, range and helpers |
+//! | `uniform_heat.rs` | the heat shortcut for chunks all at one temperature |
 //! | `history.rs` | undo and redo: chunks saved before a stroke changes them |
 //! | `frame.rs` | frame buffers, handshake, palette |
 //! | `hash.rs` | the world hash |
@@ -58,6 +60,7 @@ mod material;
 mod neighborhood;
 mod paint;
 mod paint_mask;
+mod phases;
 mod properties;
 mod replay;
 mod rng;
@@ -66,6 +69,7 @@ mod scene;
 mod snapshot;
 mod step;
 mod temperature;
+mod uniform_heat;
 mod world;
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub(super) const DIRTY_MARGIN_Y: i32 = 1;
 
 // Liquids look one row below their farthest sideways cell; explosions reach
 // a neighbour's blast radius; and no access may leave the half chunk around
-// the chunk being updated (which is what keeps the checkerboard phases apart).
+// the chunk being updated (which is what keeps the items of one phase apart).
 const _: () = assert!(MAX_SPREAD as i32 <= MAX_REACH);
 const _: () = assert!((MAX_BLAST_RADIUS as i32) < MAX_REACH);
 const _: () = assert!(MAX_REACH <= CHUNK_SIZE as i32 / 2);
@@ -61,6 +61,11 @@ pub(super) struct Neighborhood {
     clock: u8,
     rng: StepRng,
     changes: ChangeBounds,
+    /// `Some(t)` while every cell this cursor may reach is known to be at
+    /// temperature `t` (`uniform_heat.rs`): conduction and the temperature
+    /// half of a swap are no-ops then, and are skipped. The first write of
+    /// a temperature ends it for the rest of the chunk.
+    uniform: Option<Temperature>,
 }
 
 impl Neighborhood {
@@ -83,7 +88,19 @@ impl Neighborhood {
             clock: super::cell::clock_for_step(step),
             rng: StepRng::new(world.seed(), step, Stream::Rules),
             changes: ChangeBounds::NONE,
+            uniform: None,
         }
+    }
+
+    /// Tells the cursor that every cell it may reach (within `MAX_REACH`
+    /// of the cells it will visit) is at `temperature` now.
+    ///
+    /// # Safety
+    ///
+    /// That must be true (`World::uniform_temperature` checks it): the
+    /// cursor then skips heat exchanges that would otherwise not be no-ops.
+    pub(super) unsafe fn assume_uniform_temperature(&mut self, temperature: Temperature) {
+        self.uniform = Some(temperature);
     }
 
     /// Updates cell (x, y), unless it is empty or already had its turn.
@@ -127,7 +144,11 @@ impl Neighborhood {
         // Heat first: conduction from the temperatures as they are, then a
         // change of state if the cell is now past a transition point (which
         // ends its turn).
-        if rules::heat_turn(self, byte, material) {
+        let changed_state = match self.uniform {
+            Some(temperature) => rules::uniform_heat_turn(self, byte, material, temperature),
+            None => rules::heat_turn(self, byte, material),
+        };
+        if changed_state {
             return;
         }
         rules::update(self, material);
@@ -213,6 +234,9 @@ impl Neighborhood {
                 // out of the world (docs/CELLS.md, "Temperature").
                 if cell.material == Material::Empty {
                     *self.temperature.offset(index) = AMBIENT;
+                    if self.uniform != Some(AMBIENT) {
+                        self.uniform = None;
+                    }
                 }
             }
             self.changes.include(self.x + dx, self.y + dy);
@@ -237,10 +261,13 @@ impl Neighborhood {
             *self.state.offset(here) = (*self.state.offset(other) & !CLOCK_BIT) | self.clock;
             *self.material.offset(other) = material_here;
             *self.state.offset(other) = (state_here & !CLOCK_BIT) | self.clock;
-            // Heat travels with the cell.
-            let temperature_here = *self.temperature.offset(here);
-            *self.temperature.offset(here) = *self.temperature.offset(other);
-            *self.temperature.offset(other) = temperature_here;
+            // Heat travels with the cell (where all is at one temperature,
+            // exchanging two equal values changes nothing).
+            if self.uniform.is_none() {
+                let temperature_here = *self.temperature.offset(here);
+                *self.temperature.offset(here) = *self.temperature.offset(other);
+                *self.temperature.offset(other) = temperature_here;
+            }
         }
         self.changes.include(self.x, self.y);
         self.changes.include(self.x + dx, self.y + dy);
@@ -274,6 +301,8 @@ impl Neighborhood {
             // SAFETY: as in `get`.
             unsafe { *self.temperature.offset(index) = temperature };
             self.changes.include(self.x + dx, self.y + dy);
+            // Temperatures may differ from here on.
+            self.uniform = None;
         }
     }
 

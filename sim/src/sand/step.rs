@@ -1,25 +1,26 @@
 //! The stepping protocol: how one or many threads advance the world by one
 //! step, with the same result whatever the thread count.
 //!
-//! A step is `begin_step` (exclusive), then the four checkerboard phases,
-//! then, when a frame is wanted, the frame pass (`frame.rs`), then
-//! `end_step` (exclusive). Phase `p` updates the chunks (cx, cy) with
-//! `(cx % 2, cy % 2) == (p % 2, p / 2)` that have something to do; no two of
-//! them are neighbours, and a cell reads and writes at most `MAX_REACH`
-//! (< half a chunk) cells from its own, so the items of one phase touch
-//! disjoint cells and can run in any order, or at once, with the same
-//! result. Randomness is a hash of (seed, step, x, y).
+//! A step is `begin_step` (exclusive), then `phase_count` phases, then,
+//! when a frame is wanted, the frame pass (`frame.rs`), then `end_step`
+//! (exclusive). Each phase updates the dirty chunks of one class
+//! (`phases.rs`: the chunk below always runs first, so falling blocks fall
+//! as blocks); no two of them are neighbours, and a cell reads and writes
+//! at most `MAX_REACH` (< half a chunk) cells from its own, so the items of
+//! one phase touch disjoint cells and can run in any order, or at once,
+//! with the same result. Randomness is a hash of (seed, step, x, y).
 //!
 //! A parallel driver does:
 //!
 //! ```text
 //! one thread:  world.begin_step()                     ; barrier
-//! for phase in 0..PHASE_COUNT:
+//! for phase in 0..world.phase_count():
+//!     if world.phase_len(phase) == 0: next phase (no barrier: nothing ran)
 //!     all threads: claim items 0..world.phase_len(phase) (e.g. an atomic
 //!                  counter) and call world.update_phase_item(phase, item)
 //!                                                     ; barrier
 //! one thread:  frame_items = world.begin_frame()      (in the last
-//!              phase's barrier; 0 almost always: no frame wanted)
+//!              barrier; 0 almost always: no frame wanted)
 //! if frame_items > 0:
 //!     all threads: claim items 0..frame_items and call
 //!                  world.render_frame_item(item)      ; barrier
@@ -32,33 +33,11 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use super::phases::rows_of_phase;
 use super::world::World;
 
-/// Phases per step.
-pub(super) const PHASE_COUNT: u32 = 4;
-
-/// Where one phase's items lie in the phase item list.
-#[derive(Debug)]
-pub(super) struct PhaseRange {
-    start: AtomicU32,
-    len: AtomicU32,
-}
-
-impl PhaseRange {
-    /// An empty phase.
-    pub(super) const fn new() -> PhaseRange {
-        PhaseRange { start: AtomicU32::new(0), len: AtomicU32::new(0) }
-    }
-}
-
-impl Default for PhaseRange {
-    fn default() -> Self {
-        PhaseRange::new()
-    }
-}
-
-/// Relaxed is enough: these are written in the exclusive parts of a step and
-/// read after the driver's barrier, which orders them.
+/// Relaxed is enough: the phase starts are written in the exclusive parts
+/// of a step and read after the driver's barrier, which orders them.
 const ORDER: Ordering = Ordering::Relaxed;
 
 impl World {
@@ -81,10 +60,10 @@ impl World {
         // SAFETY: the caller has exclusive access.
         unsafe { self.apply_paint_queue() };
         let mut listed = 0u32;
-        for phase in 0..PHASE_COUNT {
-            let start = listed;
-            for cy in (phase / 2..self.chunks_y).step_by(2) {
-                for cx in (phase % 2..self.chunks_x).step_by(2) {
+        for phase in 0..self.phase_count {
+            self.set_phase_start(phase, listed);
+            for (cy, parity) in rows_of_phase(phase, self.chunks_y) {
+                for cx in (parity..self.chunks_x).step_by(2) {
                     let index = cy * self.chunks_x + cx;
                     let chunk = self.chunk(index as usize);
                     let rect = chunk.next.take();
@@ -99,25 +78,49 @@ impl World {
                     }
                 }
             }
-            let range = &self.phases[phase as usize];
-            range.start.store(start, ORDER);
-            range.len.store(listed - start, ORDER);
         }
+        self.set_phase_start(self.phase_count, listed);
+    }
+
+    /// The phase start entry `index` (`0..=phase_count`).
+    fn phase_start(&self, index: u32) -> &AtomicU32 {
+        assert!(index <= self.phase_count);
+        // SAFETY: the list has `phase_count + 1` entries (layout.rs),
+        // initialised at creation, and lives as long as the world.
+        unsafe { &*self.phase_starts.add(index as usize) }
+    }
+
+    /// Sets a phase start, skipping the store when it holds that value
+    /// already (a settled world lists the same nothing every step, and a
+    /// wasm atomic store is a locked exchange).
+    fn set_phase_start(&self, index: u32, value: u32) {
+        let start = self.phase_start(index);
+        if start.load(ORDER) != value {
+            start.store(value, ORDER);
+        }
+    }
+
+    /// Phases per step (the same for every step of this world).
+    pub(crate) fn phase_count(&self) -> u32 {
+        self.phase_count
     }
 
     /// Number of work items (dirty chunks) in `phase` of the current step;
     /// 0 for a phase number out of range.
     pub(crate) fn phase_len(&self, phase: u32) -> u32 {
-        match self.phases.get(phase as usize) {
-            Some(range) => range.len.load(ORDER),
-            None => 0,
+        if phase >= self.phase_count {
+            return 0;
         }
+        // The starts only grow with the phase, except while `begin_step`
+        // rewrites them (which the contract keeps apart from any reader
+        // that acts on the answer): saturate rather than wrap.
+        self.phase_start(phase + 1).load(ORDER).saturating_sub(self.phase_start(phase).load(ORDER))
     }
 
     /// Number of chunks the current step updates (all phases).
     #[cfg(test)]
     pub(super) fn active_chunk_count(&self) -> u32 {
-        (0..PHASE_COUNT).map(|phase| self.phase_len(phase)).sum()
+        (0..self.phase_count).map(|phase| self.phase_len(phase)).sum()
     }
 
     /// Updates work item `item` of `phase` (one chunk). Out-of-range
@@ -137,13 +140,10 @@ impl World {
     /// step complete and deterministic; the order within a phase does not
     /// matter.)
     pub(crate) unsafe fn update_phase_item(&self, phase: u32, item: u32) {
-        let Some(range) = self.phases.get(phase as usize) else {
-            return;
-        };
-        if item >= range.len.load(ORDER) {
+        if item >= self.phase_len(phase) {
             return;
         }
-        let slot = (range.start.load(ORDER) + item) as usize;
+        let slot = (self.phase_start(phase).load(ORDER) + item) as usize;
         assert!(slot < self.chunk_count);
         // SAFETY: `slot` is inside the list (checked); it was written by
         // `begin_step`, and nothing writes it until the next one.
@@ -182,7 +182,7 @@ impl World {
         // the phases one after another, so every item is alone.
         unsafe {
             self.begin_step_exclusive();
-            for phase in 0..PHASE_COUNT {
+            for phase in 0..self.phase_count {
                 for item in 0..self.phase_len(phase) {
                     self.update_phase_item(phase, item);
                 }

@@ -25,7 +25,6 @@ use super::material::Material;
 use super::neighborhood::{DIRTY_MARGIN_X, DIRTY_MARGIN_Y};
 use super::paint::{PaintQueue, PaintSlot, RowSpan, PAINT_RING_CAPACITY};
 use super::rng::{StepRng, Stream};
-use super::step::{PhaseRange, PHASE_COUNT};
 use super::temperature::{Temperature, AMBIENT};
 
 /// A falling-sand world living in a region of memory it was given.
@@ -59,6 +58,11 @@ pub struct World {
     pub(super) chunk_count: usize,
     /// Chunk indices of the work items of all phases, phase after phase.
     pub(super) phase_items: *mut u32,
+    /// Phases per step (`phases.rs`).
+    pub(super) phase_count: u32,
+    /// `phase_count + 1` entries: where phase `p`'s items start in
+    /// `phase_items`, and where the last one ends. Written by `begin_step`.
+    pub(super) phase_starts: *const AtomicU32,
     /// Scratch for rasterising paint strokes: one span per world row.
     pub(super) row_spans: *mut RowSpan,
     /// The flood-fill queue (`fill.rs`): `fill_queue_len` entries.
@@ -67,7 +71,6 @@ pub struct World {
     pub(super) frames: [*mut u8; 2],
     /// Steps completed so far.
     pub(super) step: AtomicU64,
-    pub(super) phases: [PhaseRange; PHASE_COUNT as usize],
     pub(super) exclusive: ExclusiveLock,
     pub(super) frame_sync: FrameSync,
     pub(super) paint_queue: PaintQueue,
@@ -175,12 +178,13 @@ impl World {
             chunks: part(layout.chunks_offset).cast::<ChunkState>(),
             chunk_count: layout.chunk_count,
             phase_items: part(layout.phase_items_offset).cast::<u32>(),
+            phase_count: layout.phase_count,
+            phase_starts: part(layout.phase_starts_offset).cast::<AtomicU32>(),
             row_spans: part(layout.row_spans_offset).cast::<RowSpan>(),
             fill_queue: part(layout.fill_queue_offset).cast::<u32>(),
             fill_queue_len: layout.fill_queue_len,
             frames: [part(layout.frame_offsets[0]), part(layout.frame_offsets[1])],
             step: AtomicU64::new(0),
-            phases: [const { PhaseRange::new() }; PHASE_COUNT as usize],
             exclusive: ExclusiveLock::new(),
             frame_sync: FrameSync::new(),
             // SAFETY: the slots were just initialised, inside the region.
@@ -207,6 +211,10 @@ impl World {
             ptr::write_bytes(part(layout.phase_items_offset), 0, layout.chunk_count * 4);
             for offset in layout.command_log_offsets {
                 ptr::write_bytes(part(offset).cast::<u32>(), 0, COMMAND_LOG_BUFFER_WORDS);
+            }
+            let phase_starts = part(layout.phase_starts_offset).cast::<AtomicU32>();
+            for index in 0..=layout.phase_count as usize {
+                phase_starts.add(index).write(AtomicU32::new(0));
             }
             let spans = part(layout.row_spans_offset).cast::<RowSpan>();
             for row in 0..height as usize {

@@ -13,7 +13,7 @@
 //! below the threshold nothing changes, which is what lets a chunk at
 //! thermal equilibrium fall asleep.
 //!
-//! Cells are visited in the fixed order of the checkerboard phases and the
+//! Cells are visited in the fixed order of the phases (`phases.rs`) and the
 //! sweep inside each chunk, so the result is the same for any number of
 //! threads (docs/CELLS.md, "A step"); integer arithmetic only, so native
 //! and wasm agree.
@@ -48,6 +48,10 @@ static CONDUCTIVITY: [u8; 256] = by_byte!(u8, 0, |props| props.conductivity);
 static CAPACITY: [u8; 256] = by_byte!(u8, 0, |props| props.heat_capacity);
 static HIGH_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.high.at);
 static LOW_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.low.at);
+/// Whether a cell of each byte is past one of its transition points at
+/// ambient temperature, where most chunks that take the heat shortcut are.
+static PAST_ITS_RANGE_AT_AMBIENT: [bool; 256] =
+    by_byte!(bool, false, |props| AMBIENT >= props.high.at || AMBIENT < props.low.at);
 
 /// The heat part of a cell's turn: conducts, then changes state if the
 /// cell is past one of its transition points. Returns whether the cell
@@ -55,6 +59,29 @@ static LOW_AT: [Temperature; 256] = by_byte!(Temperature, 0, |props| props.low.a
 #[inline(always)]
 pub(in crate::sand) fn heat_turn(cell: &mut Neighborhood, byte: u8, material: Material) -> bool {
     let temperature = conduct(cell, byte);
+    transition_turn(cell, byte, material, temperature)
+}
+
+/// `heat_turn` where the cell and every cell it could exchange heat with
+/// are at `temperature` (`uniform_heat.rs`): conduction moves nothing
+/// there, so only the transition check is left.
+#[inline(always)]
+pub(in crate::sand) fn uniform_heat_turn(
+    cell: &mut Neighborhood,
+    byte: u8,
+    material: Material,
+    temperature: Temperature,
+) -> bool {
+    if temperature == AMBIENT {
+        PAST_ITS_RANGE_AT_AMBIENT[byte as usize] && transform(cell, material, temperature)
+    } else {
+        transition_turn(cell, byte, material, temperature)
+    }
+}
+
+/// Changes the cell's state if `temperature` is past one of its points.
+#[inline(always)]
+fn transition_turn(cell: &mut Neighborhood, byte: u8, material: Material, temperature: Temperature) -> bool {
     let outside_its_range = temperature >= HIGH_AT[byte as usize] || temperature < LOW_AT[byte as usize];
     outside_its_range && transform(cell, material, temperature)
 }

@@ -14,9 +14,9 @@ mod powders;
 mod reactions;
 mod solids;
 
-pub(super) use heat::heat_turn;
 #[cfg(test)]
 pub(super) use heat::{heat_flow, CONDUCTION_SHIFT, MIN_FLOW_FACTOR};
+pub(super) use heat::{heat_turn, uniform_heat_turn};
 
 use super::material::Material;
 use super::neighborhood::Neighborhood;

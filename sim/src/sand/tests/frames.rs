@@ -7,7 +7,6 @@ use std::vec::Vec;
 
 use super::support::{front_frame, run, TestWorld};
 use crate::sand::cell::SHADE_MASK;
-use crate::sand::step::PHASE_COUNT;
 use crate::sand::{Material, Scene, World};
 
 /// The frame every cell should show, drawn from scratch.
@@ -74,7 +73,7 @@ fn a_settled_world_publishes_empty_rectangles_and_draws_no_chunk() {
     for _ in 0..5 {
         world.request_frame();
         world.begin_step();
-        for phase in 0..PHASE_COUNT {
+        for phase in 0..world.phase_count() {
             assert_eq!(world.phase_len(phase), 0, "a settled world updates nothing");
         }
         assert_eq!(world.begin_frame(), 0, "and draws nothing: no frame pass");
@@ -181,7 +180,7 @@ fn timing_leader_serial_time_per_step() {
     for _ in 0..STEPS {
         world.request_frame();
         world.begin_step();
-        for phase in 0..PHASE_COUNT {
+        for phase in 0..world.phase_count() {
             for item in 0..world.phase_len(phase) {
                 // SAFETY: one thread runs every item of each phase in order.
                 unsafe { world.update_phase_item(phase, item) };

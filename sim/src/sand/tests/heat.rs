@@ -311,3 +311,77 @@ fn one_degree_on_one_cell_changes_the_hash() {
     b.set_temperature_at(1, 1, AMBIENT + celsius(1));
     assert_ne!(a.hash(), b.hash());
 }
+
+/// The heat shortcut (`uniform_heat.rs`) skips only exchanges of equal
+/// temperatures, so every step must hash the same with it and without it:
+/// scenes where it is taken almost everywhere (`active`), where heat moves
+/// (`thermal`, `mixed`, fire, brushes), and the two kinds of write that
+/// must end it inside a chunk: a heat source at ambient driving its own
+/// temperature, and a warm full block that acid eats into ambient empty
+/// cells; and cells at ambient past their melting points (the shortcut's
+/// own transition check).
+#[test]
+fn the_heat_shortcut_changes_nothing() {
+    use crate::sand::uniform_heat::{heat_shortcuts_taken, without_heat_shortcut};
+    use crate::sand::Scene;
+
+    type Setup = fn(&World);
+    let setups: [(&str, Setup); 7] = [
+        ("active", |world| world.load_scene(Scene::Active)),
+        ("thermal", |world| world.load_scene(Scene::Thermal)),
+        ("mixed", |world| world.load_scene(Scene::Mixed)),
+        ("fire, wood and brushes", |world| {
+            world.load_scene(Scene::Active);
+            world.fill_rect(&Rect { x0: 20, y0: 150, x1: 180, y1: 170 }, Material::Wood);
+            world.fill_rect(&Rect { x0: 90, y0: 140, x1: 100, y1: 150 }, Material::Fire);
+            world.enqueue_paint(10, 100, 190, 120, 6, PAINT_TOOL_HEAT).unwrap();
+        }),
+        ("a heater and a cooler switched on in ambient sand", |world| {
+            // Both start at ambient, so their chunks take the shortcut and
+            // the first write of their own temperature must end it.
+            world.fill_rect(&Rect { x0: 0, y0: 160, x1: 256, y1: 256 }, Material::Sand);
+            world.fill_rect(&Rect { x0: 90, y0: 200, x1: 92, y1: 202 }, Material::Heater);
+            world.fill_rect(&Rect { x0: 160, y0: 200, x1: 162, y1: 202 }, Material::Cooler);
+        }),
+        ("ice and snow warmed to ambient in ambient sand", |world| {
+            // Uniform at ambient, but past their melting points: the
+            // shortcut's transition check must still melt them.
+            world.fill_rect(&Rect { x0: 0, y0: 160, x1: 256, y1: 256 }, Material::Sand);
+            world.fill_rect(&Rect { x0: 90, y0: 100, x1: 94, y1: 104 }, Material::Ice);
+            world.fill_rect(&Rect { x0: 150, y0: 100, x1: 154, y1: 104 }, Material::Snow);
+            for y in 100..104 {
+                for x in (90..94).chain(150..154) {
+                    world.set_temperature_at(x, y, AMBIENT);
+                }
+            }
+        }),
+        ("a warm block eaten by acid", |world| {
+            // All at 60 °C and away from the border (which is at ambient):
+            // the acid's chunk takes the shortcut until the first cell it
+            // eats becomes ambient empty space.
+            world.fill_rect(&Rect { x0: 0, y0: 0, x1: 256, y1: 256 }, Material::Water);
+            world.fill_rect(&Rect { x0: 100, y0: 100, x1: 156, y1: 156 }, Material::Stone);
+            world.fill_rect(&Rect { x0: 120, y0: 120, x1: 124, y1: 122 }, Material::Acid);
+            for y in 0..256 {
+                for x in 0..256 {
+                    world.set_temperature_at(x, y, celsius(60));
+                }
+            }
+        }),
+    ];
+    for (name, setup) in setups {
+        let with = TestWorld::new(256, 256, 3);
+        let without = TestWorld::new(256, 256, 3);
+        setup(&with);
+        setup(&without);
+        let taken_before = heat_shortcuts_taken();
+        for step in 1..=150 {
+            with.step();
+            without_heat_shortcut(|| without.step());
+            assert_eq!(with.hash(), without.hash(), "{name}: the shortcut changed step {step}");
+        }
+        let taken = heat_shortcuts_taken() - taken_before;
+        std::println!("{name}: {taken} chunk updates took the shortcut");
+        assert!(taken > 0, "{name}: the shortcut was never taken, so nothing was compared");
+    }
+}
