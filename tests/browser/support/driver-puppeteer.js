@@ -13,6 +13,10 @@ const FIREFOX = process.env.QS_FIREFOX ?? '/usr/bin/firefox-esr';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
+  // Debian's Chromium 148 no longer falls back to SwiftShader for WebGL on
+  // its own: without this flag getContext('webgl2') is null and the page
+  // runs on Canvas2D (seen 2026-12-02; the tests expect WebGL2).
+  '--enable-unsafe-swiftshader',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
