@@ -175,6 +175,20 @@ export class EngineBase {
   }
 
   /**
+   * Queues a logged command (`pushCommand`'s entry) due at the boundary
+   * where the world's step count is `entry.step` (`qs_world_command_at`):
+   * in the sim's ring it and every command behind it wait until then, so
+   * a replay's commands can be queued ahead while the crew runs many steps
+   * at once. A step already past applies at the next boundary.
+   */
+  pushCommandAt(entry) {
+    const args = COMMAND_FIELDS.map((field) => entry[field] | 0);
+    const low = entry.step % STEP_HIGH_SCALE;
+    const high = Math.floor(entry.step / STEP_HIGH_SCALE);
+    this.paints.push({ call: 'qs_world_command_at', args: [low | 0, high | 0, ...args], announces: entry.kind === COMMAND.BEGIN_STROKE ? entry.x0 >>> 0 : undefined });
+  }
+
+  /**
    * Every command the sim applied since the last call, oldest first, as
    * plain entries `{ step, kind, x0, y0, x1, y1, radius, material, mask,
    * result }` (`qs_world_log_take`, docs/REPLAY_FORMAT.md). Safe while

@@ -4,40 +4,106 @@
 // how many of the segment's events the world had applied when it was
 // saved (events of the keyframe's own step may lie on either side).
 //
-// Memory: all keyframes together stay within KEYFRAME_BUDGET_BYTES (a
-// 1024² save is about 4 MiB, so 32 of them). Past it every other keyframe
-// of each segment is dropped and `spacing` doubles, so that the ones taken
-// from then on are as far apart as the ones kept. Pinned keyframes (the
-// start of a RELOAD segment, which has no start of its own) are never
-// dropped.
+// Compression. A player's keyframe is kept deflated (`CompressionStream
+// ('deflate-raw')`): a save of a sand world is mostly long runs (empty
+// space, ambient temperature), so a 1024² save of ~6 MB packs into a few
+// hundred KB (docs/PERFORMANCE.md, "Replays"), and the budget holds many
+// more keyframes: seeks re-simulate fewer steps. Packing runs after `add`
+// returns (the raw bytes serve until it is done, and count against the
+// budget meanwhile); inflating one costs a few ms of a seek.
+//
+// Memory: all keyframes together stay within KEYFRAME_BUDGET_BYTES (as
+// stored). Past it every other keyframe of each segment is dropped and
+// `spacing` doubles, so that the ones taken from then on are as far apart
+// as the ones kept. Pinned keyframes (the start of a RELOAD segment, which
+// has no start of its own) are never dropped.
+//
+// Reach. A keyframe has no undo history, so an UNDO or REDO played from it
+// may come out otherwise than recorded (replay-player.js says why that is
+// the only way it can differ). `reach` is the index of the first event it
+// is known to get wrong: it serves only worlds with fewer events applied.
 //
 // The recorder adds the checkpoint saves the page takes anyway
 // (checkpoint.js); the player adds its own as it plays (replay-player.js).
 
 export const KEYFRAME_BUDGET_BYTES = 128 * 1024 * 1024;
 
+const COMPRESSION = 'deflate-raw';
+const canCompress = typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
+
+async function pipe(bytes, transform) {
+  const stream = new Blob([bytes]).stream().pipeThrough(transform);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export class ReplayKeyframes {
-  constructor(budgetBytes = KEYFRAME_BUDGET_BYTES) {
+  /**
+   * `compress` packs keyframes (where the browser can): the player's do;
+   * the recorder's checkpoint saves do not, because packing a big save
+   * costs the main thread tens of ms, a hitch in live play.
+   */
+  constructor(budgetBytes = KEYFRAME_BUDGET_BYTES, { compress = false } = {}) {
     this.budgetBytes = budgetBytes;
+    this.compress = compress && canCompress;
     /** Per segment (the segment object itself): keyframes in step, then event order. */
     this.bySegment = new Map();
+    /** Bytes held, as stored (packed where packing is done). */
     this.bytes = 0;
     /** How many times the keyframes were thinned out: takers space theirs by 2^spacing. */
     this.spacing = 0;
+    /** Packings not done yet. */
+    this.packing = new Set();
   }
 
-  /** Adds a keyframe of `segment`'s world; thins out when over the budget. */
+  /**
+   * Adds a keyframe of `segment`'s world from save `bytes`; thins out when
+   * over the budget. Returns a promise that settles once it is packed
+   * (never rejects: a keyframe that cannot be packed stays raw).
+   */
   add(segment, { step, eventIndex, bytes, pinned = false }) {
+    const keyframe = this.insert(segment, { step, eventIndex, stored: bytes, packed: false, size: bytes.length, pinned, reach: Infinity });
+    if (!keyframe || !this.compress) return Promise.resolve();
+    const packing = pipe(bytes, new CompressionStream(COMPRESSION)).then(
+      (packed) => {
+        // Dropped meanwhile: nothing to account for.
+        if (!this.holds(segment, keyframe)) return;
+        this.bytes += packed.length - keyframe.stored.length;
+        keyframe.stored = packed;
+        keyframe.packed = true;
+      },
+      () => {},
+    );
+    this.packing.add(packing);
+    packing.then(() => this.packing.delete(packing));
+    return packing;
+  }
+
+  /** Resolves once every keyframe added so far is packed. */
+  async whenPacked() {
+    while (this.packing.size) await Promise.all([...this.packing]);
+  }
+
+  /** Puts `keyframe` into `segment`'s list in order (null when one is there already) and keeps to the budget. */
+  insert(segment, keyframe) {
     const list = this.bySegment.get(segment) ?? [];
     if (!this.bySegment.has(segment)) this.bySegment.set(segment, list);
-    if (list.some((k) => k.step === step && k.eventIndex === eventIndex)) return;
-    const keyframe = { step, eventIndex, bytes, pinned };
-    const at = list.findIndex((k) => k.step > step || (k.step === step && k.eventIndex > eventIndex));
+    if (list.some((k) => k.step === keyframe.step && k.eventIndex === keyframe.eventIndex)) return null;
+    const at = list.findIndex((k) => k.step > keyframe.step || (k.step === keyframe.step && k.eventIndex > keyframe.eventIndex));
     list.splice(at < 0 ? list.length : at, 0, keyframe);
-    this.bytes += bytes.length;
+    this.bytes += keyframe.stored.length;
     while (this.bytes > this.budgetBytes && this.thin()) {
       // Each pass drops about half of what can go.
     }
+    return keyframe;
+  }
+
+  holds(segment, keyframe) {
+    return (this.bySegment.get(segment) ?? []).includes(keyframe);
+  }
+
+  /** The save bytes of `keyframe` (inflated when packed). */
+  async bytesOf(keyframe) {
+    return keyframe.packed ? pipe(keyframe.stored, new DecompressionStream(COMPRESSION)) : keyframe.stored;
   }
 
   /** Drops every other unpinned keyframe of every segment; false when nothing could go. */
@@ -49,7 +115,7 @@ export class ReplayKeyframes {
         if (k.pinned) return true;
         odd = !odd;
         if (odd) return true;
-        this.bytes -= k.bytes.length;
+        this.bytes -= k.stored.length;
         dropped = true;
         return false;
       });
@@ -59,7 +125,7 @@ export class ReplayKeyframes {
     if (!dropped) {
       for (const [segment, list] of this.bySegment) {
         const kept = list.filter((k) => k.pinned);
-        for (const k of list) if (!k.pinned) this.bytes -= k.bytes.length;
+        for (const k of list) if (!k.pinned) this.bytes -= k.stored.length;
         dropped ||= kept.length !== list.length;
         this.bySegment.set(segment, kept);
       }
@@ -68,13 +134,41 @@ export class ReplayKeyframes {
     return dropped;
   }
 
-  /** The last keyframe of `segment` at or before `step` (and, if given, at or before event `eventIndex`), or null. */
-  atOrBefore(segment, step, eventIndex = Infinity) {
+  /**
+   * The last keyframe of `segment` at or before `step` (and, if given, at
+   * or before event `eventIndex`) that reaches a world with `applied`
+   * events applied, or null.
+   */
+  atOrBefore(segment, step, eventIndex = Infinity, applied = 0) {
     const list = this.bySegment.get(segment) ?? [];
     for (let i = list.length - 1; i >= 0; i--) {
-      if (list[i].step <= step && list[i].eventIndex <= eventIndex) return list[i];
+      const k = list[i];
+      if (k.step <= step && k.eventIndex <= eventIndex && applied <= k.reach) return k;
     }
     return null;
+  }
+
+  /**
+   * Played from `origin`, event `eventIndex` came out otherwise than
+   * recorded: neither `origin` nor any later keyframe up to that event
+   * (with even less of the history) reaches past it.
+   */
+  cannotReach(segment, origin, eventIndex) {
+    for (const k of this.bySegment.get(segment) ?? []) {
+      const between = k === origin || (k.step >= origin.step && k.eventIndex >= origin.eventIndex && k.eventIndex <= eventIndex);
+      if (between && !k.pinned) k.reach = Math.min(k.reach, eventIndex);
+    }
+  }
+
+  /** How many keyframes there are, and how many bytes they hold as stored. */
+  summary() {
+    let count = 0;
+    let packed = 0;
+    for (const list of this.bySegment.values()) {
+      count += list.length;
+      packed += list.filter((k) => k.packed).length;
+    }
+    return { count, packed, bytes: this.bytes, spacing: this.spacing };
   }
 
   /** The last keyframe of `segment`, or null. */
@@ -85,19 +179,24 @@ export class ReplayKeyframes {
 
   /** Forgets `segment`'s keyframes (it left the recording). */
   drop(segment) {
-    for (const k of this.bySegment.get(segment) ?? []) this.bytes -= k.bytes.length;
+    for (const k of this.bySegment.get(segment) ?? []) this.bytes -= k.stored.length;
     this.bySegment.delete(segment);
   }
 
   /**
    * The keyframes for a branch: `mapping` pairs each kept segment with its
    * copy, and `limit(segment, keyframe)` says which keyframes of it stay.
+   * They share their stored bytes (never changed once packed).
    */
   branch(mapping, limit = () => true) {
-    const copy = new ReplayKeyframes(this.budgetBytes);
+    const copy = new ReplayKeyframes(this.budgetBytes, { compress: this.compress });
     copy.spacing = this.spacing;
     for (const [from, to] of mapping) {
-      for (const k of this.bySegment.get(from) ?? []) if (limit(from, k)) copy.add(to, k);
+      for (const k of this.bySegment.get(from) ?? []) {
+        if (!limit(from, k)) continue;
+        // One still being packed stays raw in the copy.
+        copy.insert(to, { ...k });
+      }
     }
     return copy;
   }

@@ -12,29 +12,74 @@
 // it shows the earlier world (the end of the session for the last one).
 // "At position p" means p steps run and every event of p's step applied.
 //
+// Playing. The player queues events ahead with their steps
+// (`pushCommandAt`: each waits in the sim's ring for the boundary where the
+// world's step count is its step) and asks the crew for many steps at
+// once, instead of stopping the crew at every step that has events. One
+// run queues at most LIMITS.PAINT_RING_CAPACITY events, so the ring takes
+// all of them before the steps are requested; it ends no later than the
+// step of the first event it did not queue, and at its stop step the
+// events due there are applied on the idle world (`applyNow`). So after
+// every run the ring is empty again and "at position p" holds: a newer
+// seek, a pause or a close that cuts in between runs never finds commands
+// left in the ring. The log is drained after every run: a run applies at
+// most a ring's worth of commands, far below COMMAND_LOG.CAPACITY, so the
+// sim never holds a command back for a full log (which would shift its
+// step); every logged entry is checked against its event (kind, step, and
+// an UNDO's or REDO's result word against its EFFECTIVE flag).
+//
 // Seeking goes to the nearest keyframe at or before the target (the
 // segment's start when there is none) and re-simulates from there at full
-// crew speed; going forward in the same segment just runs on. A keyframe
-// is a save, so it has no undo history: after every UNDO and REDO the
-// sim's result word is compared with the event's EFFECTIVE flag, and a
-// mismatch starts again from the segment's start, which is always exact
-// (a segment starts with an empty history). Playing straight from a
-// segment's start never mismatches unless the replay was not made by this
-// sim; that is reported and playing goes on.
+// crew speed; going forward in the same segment just runs on.
 //
-// Keyframes are taken while playing, every KEYFRAME_STEPS steps (spaced
-// further once the budget thinned them, replay-keyframes.js), at a step
-// boundary where the player waits for an idle world anyway.
+// Why seeking from a keyframe is exact, and what happens when it is not.
+// A keyframe is a save: the same cells and step as the straight run, but
+// no undo history. Strokes, rectangles, fills and scenes change the cells
+// the same way whatever the history holds, so only an UNDO or REDO can
+// come out otherwise. Played from keyframe K, the undo and redo stacks are
+// the straight run's restricted to the entries made after K, up to the
+// first undo or redo that differs: an undo finds the same entry on top,
+// or none where the straight run had one of before K (and a redo the
+// same). So the first difference is an UNDO or REDO whose result word is
+// not the event's EFFECTIVE flag (it did nothing where it did something
+// when recorded, or the reverse), the player sees it at that event, and
+// every world before it was exact. Then K "cannot reach" past that event:
+// it stays good for targets before it and is skipped for targets beyond
+// it, and so is every keyframe between K and the event (taken later, it
+// holds even fewer entries, so it fails there or earlier). The player
+// falls back to the keyframe before K, then the one before that, and only
+// then to the segment's start, which is always exact (a segment starts
+// with an empty history). Playing straight from a segment's start never
+// mismatches unless the replay was not made by this sim; that is reported
+// and playing goes on.
+//
+// Keyframes are taken while playing, every KEYFRAME_STEPS steps or about
+// KEYFRAME_MS of crew time, whichever comes first (spaced further once the
+// budget thinned them, replay-keyframes.js), at the end of a run, where
+// the world is idle anyway.
 
-import { COMMAND } from './pkg/abi.js';
+import { COMMAND, LIMITS } from './pkg/abi.js';
 import { SPEED_MAX } from './config.js';
-import { ReplayKeyframes } from './replay-keyframes.js';
+import { KEYFRAME_BUDGET_BYTES, ReplayKeyframes } from './replay-keyframes.js';
 import { parseHeader } from './saves.js';
 
-/** Steps between keyframes the player takes (doubled each time the budget thins them). */
+/** Steps between keyframes the player takes at most (doubled each time the budget thins them). */
 export const KEYFRAME_STEPS = 256;
-/** A seek re-simulates in requests of at most this many steps, so a newer seek or a pause can cut in. */
+/**
+ * And at most about this much crew time apart (doubled likewise): a seek
+ * re-simulates from the keyframe before it, so this bounds its cost where
+ * steps are slow (a busy 1024² world steps in ~15 ms on two workers here,
+ * docs/PERFORMANCE.md "Replays"). The rest of the issue's 1 s goes to
+ * loading the keyframe and to a slower moment of the machine.
+ */
+export const KEYFRAME_MS = 500;
+/** A run requests at most this many steps, and at most about RUN_MS of them, so a newer seek or a pause can cut in. */
 const SEEK_CHUNK_STEPS = 512;
+const RUN_MS = 200;
+/** How fast the measured ms per step follows the latest run. */
+const STEP_MS_SMOOTHING = 0.3;
+/** Events one run queues ahead: what the sim's ring holds, so all of them are in it before the steps start. */
+const QUEUE_AHEAD_EVENTS = LIMITS.PAINT_RING_CAPACITY;
 /** At speed 'max' a displayed frame asks for this many steps (fewer when an event comes first). */
 const SPEED_MAX_STEPS_PER_FRAME = SEEK_CHUNK_STEPS;
 
@@ -49,7 +94,7 @@ export class ReplayPlayer {
    * is called after every change the bar should show; `onProblem(message)`
    * reports what the player cannot fix.
    */
-  constructor({ app, replay, keyframes = new ReplayKeyframes(), keyframeSteps = KEYFRAME_STEPS, onChange = () => {}, onProblem = () => {} }) {
+  constructor({ app, replay, keyframes = new ReplayKeyframes(KEYFRAME_BUDGET_BYTES, { compress: true }), keyframeSteps = KEYFRAME_STEPS, onChange = () => {}, onProblem = () => {} }) {
     this.app = app;
     this.replay = replay;
     this.keyframes = keyframes;
@@ -78,9 +123,11 @@ export class ReplayPlayer {
     /** At the end: the world's hash and whether it is the recorded one; else null. */
     this.finalHash = null;
     this.mismatches = 0;
-    /** Whether the run since the last restore started at a keyframe (whose world has no undo history). */
-    this.fromKeyframe = false;
+    /** The keyframe (unpinned: its world has no undo history) the run since the last restore started at, or null. */
+    this.origin = null;
     this.restarts = 0;
+    /** The crew's ms per step, measured over the runs (0 until one ran). */
+    this.msPerStep = 0;
     // Requests are served one at a time, in order, by `work`.
     this.queue = Promise.resolve();
     this.generation = 0;
@@ -258,27 +305,36 @@ export class ReplayPlayer {
     this.onChange();
   }
 
-  /** Goes to timeline `position`: on from here when it lies ahead in this segment, else from a keyframe. */
+  /**
+   * Goes to timeline `position`: on from here when it lies ahead in this
+   * segment and no keyframe lies between here and there, else from a keyframe.
+   */
   async goTo(position, check) {
     const { segmentIndex, step } = this.locate(position);
     this.finalHash = null;
+    const segment = this.replay.segments[segmentIndex];
     const ahead = segmentIndex === this.segmentIndex && step >= this.step;
-    if (!ahead) await this.restore(segmentIndex, step, check, { fromStart: false });
+    const nearest = this.keyframes.atOrBefore(segment, step, Infinity, eventsThrough(segment, step));
+    const nearer = ahead && nearest !== null && nearest.step > this.step;
+    if (!ahead || nearer) await this.restore(segmentIndex, step, check);
     await this.advanceTo(segmentIndex, step, check);
   }
 
-  /** Puts the world of segment `segmentIndex` at its last keyframe at or before `step` (or its start). */
-  async restore(segmentIndex, step, check, { fromStart }) {
+  /**
+   * Puts the world of segment `segmentIndex` at its last keyframe at or
+   * before `step` that can reach `step` (or its start).
+   */
+  async restore(segmentIndex, step, check) {
     const segment = this.replay.segments[segmentIndex];
-    const keyframe = fromStart ? null : this.keyframes.atOrBefore(segment, step);
+    const keyframe = this.keyframes.atOrBefore(segment, step, Infinity, eventsThrough(segment, step));
     if (keyframe) {
-      await this.loadWorld(keyframe.bytes);
+      await this.loadWorld(await this.keyframes.bytesOf(keyframe));
       this.segmentIndex = segmentIndex;
       this.step = keyframe.step;
       this.nextEvent = keyframe.eventIndex;
       this.lastKeyframeStep = keyframe.step;
       // A pinned keyframe is a RELOAD's start: as exact as a start.
-      this.fromKeyframe = !keyframe.pinned;
+      this.origin = keyframe.pinned ? null : keyframe;
       return;
     }
     await this.startSegment(segmentIndex, check);
@@ -299,10 +355,10 @@ export class ReplayPlayer {
       await this.loadWorld(start.bytes);
     } else {
       const pinned = this.keyframes.atOrBefore(segment, segment.startStep, 0);
-      if (pinned) await this.loadWorld(pinned.bytes);
+      if (pinned) await this.loadWorld(await this.keyframes.bytesOf(pinned));
       else {
         const previous = this.replay.segments[index - 1];
-        if (this.segmentIndex !== index - 1 || this.step > previous.endStep) await this.restore(index - 1, previous.endStep, check, { fromStart: false });
+        if (this.segmentIndex !== index - 1 || this.step > previous.endStep) await this.restore(index - 1, previous.endStep, check);
         await this.advanceTo(index - 1, previous.endStep, check);
         const bytes = await engine.exclusive(() => engine.snapshotNow());
         this.keyframes.add(segment, { step: segment.startStep, eventIndex: 0, bytes, pinned: true });
@@ -313,7 +369,7 @@ export class ReplayPlayer {
     this.step = segment.startStep;
     this.nextEvent = 0;
     this.lastKeyframeStep = segment.startStep;
-    this.fromKeyframe = false;
+    this.origin = null;
   }
 
   /** Replaces the world with one loaded from save `bytes` (its own size and seed). */
@@ -334,80 +390,130 @@ export class ReplayPlayer {
 
   /**
    * Runs segment `segmentIndex` (the current one) from here to `step`,
-   * pushing every event at exactly its step, and applies the events of
-   * `step` itself. Never runs past an event's step.
+   * every event applied at exactly its step, and applies the events of
+   * `step` itself. Never runs past an event's step without it queued.
    */
   async advanceTo(segmentIndex, step, check) {
     if (segmentIndex !== this.segmentIndex) throw new Error(`the player is in segment ${this.segmentIndex}, not ${segmentIndex}`);
     const engine = this.app.live();
-    const { events } = this.segment;
     for (;;) {
       check();
+      const { events } = this.segment;
+      // Events of this very step not applied yet (a segment's start, a keyframe between two events of its step): here, first.
+      const dueHere = this.nextEvent < events.length && events[this.nextEvent].step <= this.step;
+      if (this.step >= step && !dueHere) return;
+      const to = dueHere ? this.step : this.stopFor(step);
       try {
-        await this.applyEventsHere(engine);
+        await this.runTo(engine, to);
       } catch (error) {
         if (!(error instanceof HistoryMismatch)) throw error;
-        // The keyframe lacked the undo history this stretch needs: from the segment's start, which has all of it.
         this.restarts++;
-        await this.restore(segmentIndex, step, check, { fromStart: true });
+        this.keyframes.cannotReach(this.segment, this.origin, error.eventIndex);
+        await this.restore(segmentIndex, step, check);
         continue;
       }
-      if (this.step >= step) return;
-      const nextEventStep = this.nextEvent < events.length ? events[this.nextEvent].step : Infinity;
-      // Stops where the next keyframe is due too, so that long stretches without events get theirs.
-      const to = Math.min(step, nextEventStep, this.step + SEEK_CHUNK_STEPS, Math.max(this.step + 1, this.lastKeyframeStep + this.keyframeSpacing()));
-      await engine.step(to - this.step);
-      this.step = to;
       await this.maybeKeyframe(engine);
     }
   }
 
-  /** Pushes and applies every event of the current step, checking each UNDO's and REDO's result. */
-  async applyEventsHere(engine) {
+  /**
+   * Where the next run stops on its way to `step`: at most SEEK_CHUNK_STEPS
+   * on, where the next keyframe is due (so long stretches without events
+   * get theirs), and no later than the first event past the QUEUE_AHEAD_EVENTS
+   * it may queue. After the current step's events are applied.
+   */
+  stopFor(step) {
     const { events } = this.segment;
-    if (this.nextEvent >= events.length || events[this.nextEvent].step !== this.step) return;
+    const unqueued = this.nextEvent + QUEUE_AHEAD_EVENTS;
+    const ringLimit = unqueued < events.length ? events[unqueued].step : Infinity;
+    const keyframeDue = Math.max(this.step + 1, this.lastKeyframeStep + this.keyframeSpacing());
+    const chunk = this.msPerStep > 0 ? Math.max(1, Math.min(SEEK_CHUNK_STEPS, Math.round(RUN_MS / this.msPerStep))) : SEEK_CHUNK_STEPS;
+    return Math.max(this.step + 1, Math.min(step, this.step + chunk, keyframeDue, ringLimit));
+  }
+
+  /**
+   * One run: queues the events up to step `to` with their steps, runs the
+   * crew there in one request, applies the events due at `to` on the idle
+   * world, drains the log and checks it. Events of `to` beyond the ring's
+   * room wait in the page's queue and go in at the stop (`applyNow` hands
+   * them over a ring at a time, the log taken between rounds).
+   */
+  async runTo(engine, to) {
+    const { events } = this.segment;
     const first = this.nextEvent;
     let end = first;
-    while (end < events.length && events[end].step === this.step) end++;
-    const logged = await engine.exclusive(() => {
-      for (let i = first; i < end; i++) engine.pushCommand(events[i]);
-      const entries = [];
-      // The ring takes a few hundred commands at a time; the log is taken between rounds.
+    while (end < events.length && events[end].step <= to) end++;
+    const from = this.step;
+    const logged = await engine.exclusive(async () => {
+      for (let i = first; i < end; i++) engine.pushCommandAt(events[i]);
+      if (to > from) {
+        const started = performance.now();
+        await engine.step(to - from);
+        const ms = (performance.now() - started) / (to - from);
+        this.msPerStep = this.msPerStep > 0 ? this.msPerStep + STEP_MS_SMOOTHING * (ms - this.msPerStep) : ms;
+      }
+      const entries = engine.takeLog();
       while (engine.applyNow() > 0) entries.push(...engine.takeLog());
       entries.push(...engine.takeLog());
       return entries;
     });
+    this.step = to;
     this.nextEvent = end;
+    this.compareLog(first, end, logged);
+  }
+
+  /** Compares the log of a run with events `first` … `end`; a difference from a keyframe throws HistoryMismatch. */
+  compareLog(first, end, logged) {
+    const { events } = this.segment;
     for (let i = first; i < end; i++) {
       const event = events[i];
       const entry = logged[i - first];
-      const diverged = !entry || entry.kind !== event.kind || ((event.kind === COMMAND.UNDO || event.kind === COMMAND.REDO) && entry.result !== event.result);
+      const history = event.kind === COMMAND.UNDO || event.kind === COMMAND.REDO;
+      const diverged = !entry || entry.kind !== event.kind || entry.step !== event.step || (history && entry.result !== event.result);
       if (!diverged) continue;
       this.mismatches++;
-      const what = entry ? `an ${event.kind === COMMAND.UNDO ? 'undo' : 'redo'} ${event.result ? 'undid nothing' : 'undid something'}` : 'the sim refused a command';
-      if (this.fromKeyframe) throw new HistoryMismatch();
-      this.onProblem(`This replay does not play back as it was recorded: at step ${this.step} ${what}. The world from here on differs.`);
+      if (this.origin) throw new HistoryMismatch(i);
+      let what = 'the sim refused a command';
+      if (entry && entry.step !== event.step) what = `a command of step ${event.step} applied at step ${entry.step}`;
+      else if (entry && history) what = `an ${event.kind === COMMAND.UNDO ? 'undo' : 'redo'} ${event.result ? 'undid nothing' : 'undid something'}`;
+      this.onProblem(`This replay does not play back as it was recorded: at step ${event.step} ${what}. The world from here on differs.`);
       return;
     }
   }
 
-  /** Takes a keyframe when the last one is far enough behind (the world is idle here). */
-  /** Steps between the player's keyframes now. */
+  /** Steps between the player's keyframes now: KEYFRAME_STEPS, or fewer where that would be more than KEYFRAME_MS of steps. */
   keyframeSpacing() {
-    return this.keyframeSteps * 2 ** this.keyframes.spacing;
+    const byTime = this.msPerStep > 0 ? Math.max(1, Math.round(KEYFRAME_MS / this.msPerStep)) : Infinity;
+    return Math.min(this.keyframeSteps, byTime) * 2 ** this.keyframes.spacing;
   }
 
+  /** Takes a keyframe when the last one is far enough behind (the world is idle here). */
   async maybeKeyframe(engine) {
     if (this.step - this.lastKeyframeStep < this.keyframeSpacing()) return;
     const bytes = await engine.exclusive(() => engine.snapshotNow());
-    this.keyframes.add(this.segment, { step: this.step, eventIndex: this.nextEvent, bytes });
     this.lastKeyframeStep = this.step;
+    // Packed meanwhile, while the crew steps on.
+    this.keyframes.add(this.segment, { step: this.step, eventIndex: this.nextEvent, bytes });
   }
 }
 
-/** An UNDO or REDO did not do what it did when recorded, in a run that started at a keyframe: retry from the start. */
+/** How many of `segment`'s events a world at `step` has applied: those of steps up to `step`. */
+function eventsThrough(segment, step) {
+  const { events } = segment;
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (events[mid].step <= step) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** An UNDO or REDO (event `eventIndex`) did not do what it did when recorded, in a run that started at a keyframe. */
 class HistoryMismatch extends Error {
-  constructor() {
+  constructor(eventIndex) {
     super('an undo or redo did not do what it did when recorded');
+    this.eventIndex = eventIndex;
   }
 }

@@ -294,8 +294,9 @@ export function installTestHook(app) {
     /**
      * The open replay: `{ step, start, end, playing, hash, matches,
      * keyframes, restarts, mismatches }` (hash and matches once at the
-     * end; restarts: seeks that started again from a segment's start
-     * after an undo came out otherwise from a keyframe), or null.
+     * end; restarts: runs that went back to an earlier keyframe, or to
+     * the segment's start, after an undo or redo came out otherwise than
+     * recorded), or null.
      */
     replayState() {
       const player = app.player;
@@ -303,6 +304,24 @@ export function installTestHook(app) {
       const { step, playing, hash, matches } = player.status();
       const keyframes = [...player.keyframes.bySegment.values()].reduce((n, list) => n + list.length, 0);
       return { step, start: player.startPosition, end: player.endPosition, playing, hash, matches, keyframes, restarts: player.restarts, mismatches: player.mismatches };
+    },
+    /**
+     * For the seek bench: queues logged commands (`{ step, kind, x0, y0,
+     * x1, y1, radius, material, mask }`, docs/REPLAY_FORMAT.md) due at
+     * their steps (`pushCommandAt`), for `stepAndWait` to run through: a
+     * scripted session recorded without a round trip per step. At most
+     * LIMITS.PAINT_RING_CAPACITY per run, or the later ones come late.
+     */
+    queueCommandsAt(entries) {
+      const engine = live();
+      for (const entry of entries) engine.pushCommandAt(entry);
+    },
+    /** The open replay's keyframes once all are packed: `{ count, packed, bytes, spacing }` (replay-keyframes.js), or null. */
+    async replayKeyframes() {
+      const player = app.player;
+      if (!player) return null;
+      await player.keyframes.whenPacked();
+      return player.keyframes.summary();
     },
     /** Plays the open replay; `replaySpeed` as the bar's speed picker (steps per frame or 'max'). */
     playReplay(replaySpeed = 1) {

@@ -159,7 +159,7 @@ test('a painted session replays to its hash natively on every thread count, in a
       assert.equal((await seek(mark)).worldHash, straight[mark], `seeking to step ${mark}`);
     }
     const last = await page.evaluate(() => window.quicksand.replayState());
-    t.diagnostic(`seeks: ${last.keyframes} keyframes, ${last.restarts} restarts from a segment start after an undo came out otherwise`);
+    t.diagnostic(`seeks: ${last.keyframes} keyframes, ${last.restarts} fall-backs to an earlier keyframe or the segment start after an undo came out otherwise`);
     assert.equal((await seek(replay.finalStep)).worldHash, recorded.hash, 'back at the end');
   });
 });
@@ -207,5 +207,85 @@ test('every kind of segment (FRESH, SAVE, RELOAD) replays natively and in the pa
     assert.equal((await seek(end)).worldHash, recorded.hash, 'the page played every segment to the hash');
     // Back into the RELOAD segment (its start is a pinned keyframe) and the first FRESH one, then forward.
     for (const mark of [40, 15, 55, 25, end - 3]) assert.equal((await seek(mark)).worldHash, straight[mark], `seeking to ${mark}`);
+  });
+});
+
+test('a take-over from a keyframe records what a straight playback reaches: live undo cannot see the replay\'s history', { timeout: TEST_TIMEOUT_MS, ...onlyChromium }, async (t) => {
+  assert.ok(existsSync(TOOL), `${TOOL} is missing: cargo build --release -p quicksand-tools`);
+  let bytes;
+  await withGame(t, browser, server, { threads: 2, size: 64, scene: SCENE.MIXED, seed: 5 }, async (page) => {
+    await page.evaluate(() => window.quicksand.pause());
+    await step(page, 10);
+    await mouseStroke(page, [5, 5], [55, 15], { moves: 4 });
+    await settled(page);
+    await step(page, 15);
+    await mouseStroke(page, [5, 30], [55, 25], { moves: 4 });
+    await settled(page);
+    await step(page, 10);
+    await page.keyboard.press('z');
+    await settled(page);
+    await step(page, 10);
+    await page.keyboard.press('Control+y');
+    await settled(page);
+    await step(page, 10);
+    // The last stroke: a straight playback can undo it at the end, a world loaded from a later keyframe cannot.
+    await mouseStroke(page, [10, 50], [50, 45], { moves: 4 });
+    await settled(page);
+    await step(page, 40);
+    bytes = [...(await page.evaluate(async () => [...(await window.quicksand.replay())]))];
+  });
+  const replay = await decodeReplay(new Uint8Array(bytes));
+  const events = replay.segments[0].events;
+  const lastStroke = events.findLast((e) => e.kind === COMMAND.PAINT).step;
+  const target = replay.finalStep - 5;
+  const keyframeSteps = 8;
+  assert.ok(target - lastStroke > 2 * keyframeSteps, `a keyframe must lie between the last stroke (step ${lastStroke}) and the seek (step ${target})`);
+
+  let live;
+  let branched;
+  await withGame(t, browser, server, { threads: 2, size: 64, scene: SCENE.EMPTY }, async (page) => {
+    const loaded = await page.evaluate(({ list, k }) => window.quicksand.loadReplay(new Uint8Array(list), { keyframeSteps: k }), { list: bytes, k: keyframeSteps });
+    assert.equal(loaded.ok, true, loaded.message);
+    // Straight to the end (keyframes on the way), then back: from the keyframe at or before the target.
+    await page.evaluate((end) => window.quicksand.seek(end), replay.finalStep);
+    const state = await page.evaluate((s) => window.quicksand.seek(s), target);
+    assert.equal(state.step, target);
+    assert.ok(state.keyframes >= 3, `only ${state.keyframes} keyframes`);
+    await page.evaluate(() => window.quicksand.takeOver());
+    await page.evaluate(() => window.quicksand.pause());
+    // Live, while playing: a stroke and two undos, queued together so that both go to the sim at one boundary.
+    // The first undoes the stroke; the second finds nothing, here and in any playback of the recording (a
+    // straight playback without the RELOAD would undo the replay's last stroke instead).
+    const codes = await page.evaluate(() => {
+      const q = window.quicksand;
+      q.play();
+      const code = q.paint(8, 20, 56, 40, 3, 1);
+      q.undo();
+      q.undo();
+      return code;
+    });
+    assert.equal(codes, 0);
+    await settled(page);
+    await page.evaluate(() => window.quicksand.pause());
+    await step(page, 6);
+    live = await settled(page);
+    branched = [...(await page.evaluate(async () => [...(await window.quicksand.replay())]))];
+  });
+  const taken = await decodeReplay(new Uint8Array(branched));
+  const liveUndos = taken.segments[taken.segments.length - 1].events.filter((e) => e.kind === COMMAND.UNDO).map((e) => e.result);
+  t.diagnostic(`took over at step ${target} (last replay stroke at ${lastStroke}); segments ${taken.segments.map((s) => s.start.kind).join(', ')}; live undo results ${liveUndos}; hash ${live.hash}`);
+  assert.deepEqual(taken.segments.map((s) => s.start.kind), ['fresh', 'reload']);
+  assert.deepEqual(liveUndos, [1, 0], 'the first live undo undid the stroke, the second nothing');
+  assert.equal(taken.finalHash, live.hash);
+  const file = path.join(scratch, 'taken-over.qsreplay');
+  writeFileSync(file, Buffer.from(branched));
+  assert.equal(nativeHash(file, 2), live.hash, 'quicksand-tools replay --threads 2 reaches the browser\'s hash');
+  await withGame(t, browser, server, { threads: 2, size: 64, scene: SCENE.EMPTY }, async (page) => {
+    const loaded = await page.evaluate((list) => window.quicksand.loadReplay(new Uint8Array(list)), branched);
+    assert.equal(loaded.ok, true, loaded.message);
+    const { end: last } = await page.evaluate(() => window.quicksand.replayState());
+    const end = await page.evaluate(async (s) => ({ ...(await window.quicksand.seek(s)), worldHash: await window.quicksand.hash() }), last);
+    assert.equal(end.worldHash, live.hash, 'a fresh page reaches the same hash');
+    assert.equal(end.mismatches, 0);
   });
 });

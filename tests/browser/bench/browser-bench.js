@@ -20,9 +20,11 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { SCENE } from '../../../www/pkg/abi.js';
 import { startServer } from '../support/server.js';
+import { replayGroup } from './replay-seek.js';
 
 const USAGE = `usage: ./build.sh bench --browser [--engine chromium|firefox] [--json] [--sizes 1024,2048]
                          [--workers 1,2] [--scenes active,mixed,settled] [--rounds N] [--window-ms MS]
+                         [--replay] [--replay-only] [--replay-minutes M] [--replay-file PATH]
 
   --engine      chromium (headless, the default) or firefox (Firefox ESR under Xvfb)
   --json        also print one JSON object per measured row
@@ -31,6 +33,12 @@ const USAGE = `usage: ./build.sh bench --browser [--engine chromium|firefox] [--
   --scenes      scenes (default active,mixed,settled)
   --rounds      alternating rounds per configuration; ratios are medians (default 3)
   --window-ms   about how long one timed window runs (default 1500)
+  --replay      also run the replay group (replay-seek.js): a scripted session at
+                60 strokes/s on 1024², indexed, then seeks timed (workers 2 and 1)
+  --replay-only only the replay group
+  --replay-minutes  the scripted session's length (default 10; 1 for a quick run)
+  --replay-file PATH  keep the recorded session there and reuse it on later runs
+                (recording 10 minutes takes as long as simulating them)
 
 Exit status: 0 when it ran (targets that fail are reported, not an error),
 1 on a usage error or when the page failed.`;
@@ -76,6 +84,10 @@ function parse() {
       scenes: { type: 'string', default: 'active,mixed,settled' },
       rounds: { type: 'string', default: '3' },
       'window-ms': { type: 'string', default: '1500' },
+      replay: { type: 'boolean', default: false },
+      'replay-only': { type: 'boolean', default: false },
+      'replay-minutes': { type: 'string', default: '10' },
+      'replay-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,6 +114,15 @@ function parse() {
     scenes,
     rounds: positive(values.rounds, '--rounds'),
     windowMs: positive(values['window-ms'], '--window-ms'),
+    replay: values.replay || values['replay-only'],
+    replayOnly: values['replay-only'],
+    replayFile: values['replay-file'] ?? null,
+    replayMinutes: (() => {
+      const m = Number(values['replay-minutes']);
+      if (!(m > 0)) throw new Error(`--replay-minutes: "${values['replay-minutes']}" is not a positive number`);
+      return m;
+    })(),
+    replayWorkers: values.workers ? list(values.workers).map((w) => positive(w, '--workers')) : [2, 1],
     cores,
   };
 }
@@ -289,7 +310,7 @@ async function main() {
       `quicksand browser benchmark: ${ENGINE.label}, ${await browser.version()}; ${args.cores} cores; seed ${SEED}; windows of ~${args.windowMs} ms, ${args.rounds} alternating rounds (raw, game, paint)`,
     );
     let first = true;
-    for (const size of args.sizes) {
+    for (const size of args.replayOnly ? [] : args.sizes) {
       for (const workers of args.workers) {
         const game = await openGame(browser, server, size, workers);
         try {
@@ -310,12 +331,15 @@ async function main() {
         }
       }
     }
-    if (args.json) {
-      console.log('');
-      for (const row of rows) console.log(JSON.stringify(row));
+    if (!args.replayOnly) {
+      if (args.json) {
+        console.log('');
+        for (const row of rows) console.log(JSON.stringify(row));
+      }
+      printTargets(rows, args.rounds);
+      console.log('\nAmdahl columns are projections from the measured serial share, not measurements.');
     }
-    printTargets(rows, args.rounds);
-    console.log('\nAmdahl columns are projections from the measured serial share, not measurements.');
+    if (args.replay) await replayGroup({ browser, server, openPage, minutes: args.replayMinutes, workers: args.replayWorkers, json: args.json, file: args.replayFile });
     return 0;
   } catch (error) {
     console.error(`browser bench: ${error.stack ?? error}`);
