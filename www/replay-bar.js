@@ -13,6 +13,7 @@
 
 import { REPLAY_KEY_SEEK_FRACTION, SPEED_MAX, SPEEDS } from './config.js';
 import { parseSpeed } from './settings.js';
+import { onClick } from './buttons.js';
 
 /** The class <body> has while a replay is shown. */
 const REPLAYING_CLASS = 'replaying';
@@ -92,15 +93,9 @@ export class ReplayBar {
   bind() {
     const e = this.elements;
     const a = this.actions;
-    const click = (element, fn) =>
-      element.addEventListener('click', (event) => {
-        // After a mouse click the button would keep focus and turn the next Space into a click.
-        if (event.detail > 0) element.blur();
-        fn();
-      });
-    click(e.play, () => this.togglePlay());
-    click(e.takeOver, () => a.takeOver());
-    click(e.close, () => a.close());
+    onClick(e.play, () => this.togglePlay());
+    onClick(e.takeOver, () => a.takeOver());
+    onClick(e.close, () => a.close());
     e.speed.addEventListener('change', () => {
       // A focused select would take the next key as a search.
       e.speed.blur();

@@ -8,6 +8,7 @@ import { parseSpeed, touchFirst } from './settings.js';
 import { ERASER, KINDS, MATERIALS, SHADES } from './materials.js';
 import { PAINT_TOOL } from './pkg/abi.js';
 import { paintOverChoices, TOOLS } from './tools.js';
+import { onClick } from './buttons.js';
 
 /** Swatches drawn with CSS, not from the palette: the tools that are no material. */
 const TOOL_SWATCHES = new Map([
@@ -155,37 +156,31 @@ export class Toolbar {
   bind() {
     const e = this.elements;
     const a = this.actions;
-    const click = (element, fn) =>
-      element.addEventListener('click', (event) => {
-        // After a mouse click the button would keep focus and turn the next Space into a click.
-        if (event.detail > 0) element.blur();
-        fn();
-      });
     const change = (element, fn, parse = Number) =>
       element.addEventListener('change', () => {
         // A focused select would take the next letter key as a search.
         element.blur();
         fn(parse(element.value));
       });
-    click(e.play, () => a.togglePlay());
-    click(e.step, () => a.step());
-    click(e.undo, () => a.undo());
-    click(e.redo, () => a.redo());
-    click(e.clear, () => a.clear());
-    click(e.save, () => a.save());
-    click(e.open, () => a.open());
-    click(e.saveReplay, () => a.saveReplay());
-    click(e.shareReplay, () => a.shareReplay());
-    click(e.restart, () => a.restart());
-    click(e.statsToggle, () => a.toggleStats());
-    click(e.thermal, () => a.toggleThermal());
-    click(e.menuToggle, () => {
+    onClick(e.play, () => a.togglePlay());
+    onClick(e.step, () => a.step());
+    onClick(e.undo, () => a.undo());
+    onClick(e.redo, () => a.redo());
+    onClick(e.clear, () => a.clear());
+    onClick(e.save, () => a.save());
+    onClick(e.open, () => a.open());
+    onClick(e.saveReplay, () => a.saveReplay());
+    onClick(e.shareReplay, () => a.shareReplay());
+    onClick(e.restart, () => a.restart());
+    onClick(e.statsToggle, () => a.toggleStats());
+    onClick(e.thermal, () => a.toggleThermal());
+    onClick(e.menuToggle, () => {
       const open = !e.toolbar.classList.contains('open');
       e.toolbar.classList.toggle('open', open);
       e.menuToggle.setAttribute('aria-expanded', String(open));
     });
-    click(e.firstHintClose, () => a.dismissFirstHint());
-    for (const [id, button] of this.toolButtons) click(button, () => a.setTool(id));
+    onClick(e.firstHintClose, () => a.dismissFirstHint());
+    for (const [id, button] of this.toolButtons) onClick(button, () => a.setTool(id));
     change(e.paintOver, (v) => a.setPaintOver(v));
     change(e.speed, (v) => a.setSpeed(v), parseSpeed);
     change(e.scene, (v) => a.setScene(v));
