@@ -6,7 +6,7 @@
 //
 // Compression. A player's keyframe is kept deflated (`CompressionStream
 // ('deflate-raw')`): a save of a sand world is mostly long runs (empty
-// space, ambient temperature), so a 1024² save of ~6 MB packs into a few
+// space, ambient temperature), so a 1024² save of ~4 MB packs into a few
 // hundred KB (docs/PERFORMANCE.md, "Replays"), and the budget holds many
 // more keyframes: seeks re-simulate fewer steps. Packing runs after `add`
 // returns (the raw bytes serve until it is done, and count against the
