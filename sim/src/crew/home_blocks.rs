@@ -18,7 +18,7 @@ pub struct HomeBlocks {
 }
 
 /// Worker `owner`'s home block of `len` items split `workers` ways.
-fn block(len: u32, workers: u32, owner: u32) -> (u32, u32) {
+pub(super) fn block(len: u32, workers: u32, owner: u32) -> (u32, u32) {
     let start = (u64::from(len) * u64::from(owner) / u64::from(workers)) as u32;
     let end = (u64::from(len) * u64::from(owner + 1) / u64::from(workers)) as u32;
     (start, end)

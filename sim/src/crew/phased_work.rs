@@ -1,5 +1,7 @@
 //! What the crew steps: work split into phases of independent items.
 
+use crate::runtime::turn::Turn;
+
 /// Work that a crew can step in parallel.
 ///
 /// The contract that makes it deterministic for any thread count: the items
@@ -23,8 +25,37 @@ pub trait PhasedWork: Sync {
     /// # Safety
     /// Between `begin_step` and `end_step`, callers may run concurrently only
     /// for distinct items of the same phase, each item exactly once, and
-    /// phases must be separated by a barrier.
+    /// phases must be separated by a barrier. With `item_turn` (below) the
+    /// barrier between phases may go: then an item may start once every
+    /// turn that `for_each_earlier_turn` names for it is finished, and
+    /// items of different phases whose turns do not name each other may
+    /// run at once.
     unsafe fn update_phase_item(&self, phase: u32, item: u32);
+
+    /// Whether the work orders its items by what they touch (`item_turn`,
+    /// `for_each_earlier_turn`) instead of by barriers between phases.
+    /// Stable for the work's lifetime. The default keeps the barriers.
+    fn orders_items(&self) -> bool {
+        false
+    }
+
+    /// The turn of item `item` of phase `phase`, where `orders_items`.
+    /// `begin_step` arms every item's turn (pending for the items that run
+    /// this step); the crew finishes it after `update_phase_item`.
+    ///
+    /// The contract that keeps this as deterministic as the barriers: two
+    /// items of different phases that might touch the same memory (or
+    /// whose results depend on each other's) are always named by
+    /// `for_each_earlier_turn` of the later one, so they run in phase order;
+    /// any other two touch disjoint memory.
+    fn item_turn(&self, _phase: u32, _item: u32) -> Option<&Turn> {
+        None
+    }
+
+    /// Calls `visit` with the turn of every item of an earlier phase that
+    /// item `item` of phase `phase` must run after (see `item_turn`), until
+    /// `visit` returns false. Only asked where `orders_items`.
+    fn for_each_earlier_turn(&self, _phase: u32, _item: u32, _visit: &mut dyn FnMut(&Turn) -> bool) {}
 
     /// Exclusive, after the last phase: starts this step's frame pass and
     /// returns its item count, 0 for no pass (no frame wanted, or nothing to

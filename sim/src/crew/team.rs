@@ -5,11 +5,13 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use core::sync::atomic::AtomicUsize;
 
 use super::home_blocks::HomeBlocks;
+use super::phase_blocks::{PhaseBlocks, MAX_ITEMS_PER_PHASE, MAX_PHASES};
 use super::phased_work::PhasedWork;
 use crate::runtime::barrier::Barrier;
 use crate::runtime::clock::Clock;
 use crate::runtime::error::RuntimeError;
 use crate::runtime::futex::{Futex, ALL_WAITERS, FOREVER};
+use crate::runtime::spin::SpinBudget;
 use crate::runtime::step_timing::{StepTimes, StepTiming};
 use crate::runtime::thread_slot;
 
@@ -31,6 +33,11 @@ pub struct Crew {
     /// The items of the running phase; reset by the leader of the barrier
     /// that ends the phase before (or that starts the step).
     phase_items: HomeBlocks,
+    /// The items of every phase at once, where the work orders its items
+    /// (no barrier between phases); reset by the leader that starts a step.
+    ordered_items: PhaseBlocks,
+    /// How long a worker spins on an earlier item's turn before it parks.
+    turn_spin: SpinBudget,
     /// The items of a step's frame pass, and how many there are (0: no
     /// pass); set by the leader of the last phase's barrier.
     frame_items: HomeBlocks,
@@ -82,6 +89,8 @@ impl Crew {
         Crew {
             barrier: Barrier::new(),
             phase_items: HomeBlocks::new(),
+            ordered_items: PhaseBlocks::new(),
+            turn_spin: SpinBudget::new(),
             frame_items: HomeBlocks::new(),
             frame_len: AtomicU32::new(0),
             unstarted: AtomicU32::new(0),
@@ -311,8 +320,8 @@ impl Crew {
     /// Leader action: start a step (and its timing).
     fn begin<W: PhasedWork, C: Clock>(&self, work: &W, clock: &C) {
         self.timing.begin(clock, || {
-            self.phase_items.reset(self.workers());
             work.begin_step();
+            self.reset_phase_items(work);
         });
     }
 
@@ -387,25 +396,29 @@ impl Crew {
         // writes nothing, so the barrier after the phase before it already
         // separates that phase from the next.
         let phases = work.phase_count();
-        let last = (0..phases).rev().find(|&phase| work.phase_len(phase) > 0);
-        for phase in 0..phases {
-            let len = work.phase_len(phase);
-            if len == 0 {
-                continue;
+        if runs_ordered(work) {
+            done = self.run_ordered_phases(work, futex, worker, timeout_ms)?;
+        } else {
+            let last = (0..phases).rev().find(|&phase| work.phase_len(phase) > 0);
+            for phase in 0..phases {
+                let len = work.phase_len(phase);
+                if len == 0 {
+                    continue;
+                }
+                let mut visited = 0;
+                while let Some(item) = self.phase_items.claim(len, workers, worker, &mut visited) {
+                    // SAFETY: the home blocks hand each item of this phase to exactly
+                    // one caller; phases are separated by the barrier below; and
+                    // `begin_step`/`end_step` run only as leader actions, while
+                    // every other party is parked in the barrier.
+                    unsafe { work.update_phase_item(phase, item) };
+                    done += 1;
+                }
+                if Some(phase) == last {
+                    break;
+                }
+                self.barrier.wait_and_lead(futex, timeout_ms, || self.phase_items.reset(workers))?;
             }
-            let mut visited = 0;
-            while let Some(item) = self.phase_items.claim(len, workers, worker, &mut visited) {
-                // SAFETY: the home blocks hand each item of this phase to exactly
-                // one caller; phases are separated by the barrier below; and
-                // `begin_step`/`end_step` run only as leader actions, while
-                // every other party is parked in the barrier.
-                unsafe { work.update_phase_item(phase, item) };
-                done += 1;
-            }
-            if Some(phase) == last {
-                break;
-            }
-            self.barrier.wait_and_lead(futex, timeout_ms, || self.phase_items.reset(workers))?;
         }
         // The last phase's barrier (the only one if no phase has items):
         // the leader starts the frame pass, if this step draws a frame;
@@ -443,6 +456,82 @@ impl Crew {
     }
 }
 
+impl Crew {
+    /// Leader action, after `begin_step`: the items start over.
+    fn reset_phase_items<W: PhasedWork>(&self, work: &W) {
+        let workers = self.workers();
+        if runs_ordered(work) {
+            self.ordered_items.reset(workers);
+        } else {
+            self.phase_items.reset(workers);
+        }
+    }
+
+    /// The phases of a step whose work orders its items (`orders_items`):
+    /// no barrier between phases. A worker takes the phases in order, in
+    /// each its home block first, then what is left of the others'; before
+    /// an item it waits until the earlier items it depends on have
+    /// finished, and after it finishes the item's turn. Returns how many
+    /// items this worker ran.
+    ///
+    /// Why this cannot deadlock: an item only waits for items of earlier
+    /// phases, and a worker claims an item of phase p only once every item
+    /// of the phases before p has been claimed (it took what its home
+    /// block and the others' still held). So the unfinished item of the
+    /// lowest phase has been claimed by a worker that waits for nothing,
+    /// or by none yet, and then whoever claims it next waits for nothing.
+    fn run_ordered_phases<W: PhasedWork, F: Futex>(
+        &self,
+        work: &W,
+        futex: &F,
+        worker: u32,
+        timeout_ms: i32,
+    ) -> Result<u32, RuntimeError> {
+        let workers = self.workers();
+        let mut done = 0;
+        for phase in 0..work.phase_count() {
+            let len = work.phase_len(phase);
+            if len == 0 {
+                continue;
+            }
+            let mut visited = 0;
+            while let Some(item) = self.ordered_items.claim(phase, len, workers, worker, &mut visited) {
+                let mut waited = Ok(());
+                work.for_each_earlier_turn(phase, item, &mut |turn| {
+                    waited = turn.wait_finished(futex, &self.turn_spin, timeout_ms);
+                    waited.is_ok()
+                });
+                if waited.is_err() {
+                    // Like a barrier wait that timed out: the others must
+                    // not wait for this worker at the step's last barrier.
+                    self.barrier.break_for_everyone(futex);
+                    return Err(RuntimeError::TimedOut);
+                }
+                // SAFETY: each item of this phase is handed to exactly one
+                // caller; every earlier item it may touch has finished (its
+                // turn, Acquire), and the later ones that may touch it wait
+                // for its turn below; `begin_step`/`end_step` run only as
+                // leader actions of barriers, where no item runs.
+                unsafe { work.update_phase_item(phase, item) };
+                if let Some(turn) = work.item_turn(phase, item) {
+                    turn.finish(futex);
+                }
+                done += 1;
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// Whether a step of `work` runs without barriers between its phases: the
+/// work orders its items, and the cursors can count its phases and items
+/// (a work beyond them runs with barriers, as one that does not order).
+fn runs_ordered<W: PhasedWork>(work: &W) -> bool {
+    work.orders_items()
+        && work.phase_count() <= MAX_PHASES
+        && (0..work.phase_count()).all(|phase| work.phase_len(phase) <= MAX_ITEMS_PER_PHASE)
+}
+
 impl Default for Crew {
     fn default() -> Self {
         Self::new()
@@ -453,6 +542,7 @@ impl Default for Crew {
 mod tests {
     use super::*;
     use crate::runtime::futex::tests::SpinFutex;
+    use crate::runtime::turn::Turn;
     use std::sync::atomic::AtomicU64;
     use std::sync::{Arc, Mutex};
 
@@ -544,6 +634,133 @@ mod tests {
             let total: u32 = (0..workers).map(|w| crew.items_done(w).unwrap()).sum();
             assert_eq!(total as usize, seen.len());
         }
+    }
+
+    /// Work that orders its items (`orders_items`): item i of phase p
+    /// runs after items i - 1, i and i + 1 of phase p - 1, and nothing else.
+    /// Item `gated` of phase 0 holds on until an item of phase 1 has run,
+    /// which only a crew without a barrier between the phases allows.
+    struct Ordered {
+        turns: Vec<Turn>,
+        finished: Vec<AtomicU32>,
+        step: AtomicU32,
+        seen: Mutex<Vec<(u32, u32, u32)>>,
+        phase_one_ran: AtomicU32,
+        gated: Option<u32>,
+    }
+
+    const ORDERED_PHASES: u32 = 6;
+    const ORDERED_ITEMS: u32 = 9;
+
+    impl Ordered {
+        fn new(gated: Option<u32>) -> Arc<Ordered> {
+            let count = (ORDERED_PHASES * ORDERED_ITEMS) as usize;
+            Arc::new(Ordered {
+                turns: (0..count).map(|_| Turn::finished()).collect(),
+                finished: (0..count).map(|_| AtomicU32::new(0)).collect(),
+                step: AtomicU32::new(0),
+                seen: Mutex::new(Vec::new()),
+                phase_one_ran: AtomicU32::new(0),
+                gated,
+            })
+        }
+
+        fn at(phase: u32, item: u32) -> usize {
+            (phase * ORDERED_ITEMS + item) as usize
+        }
+
+        fn earlier(phase: u32, item: u32) -> impl Iterator<Item = (u32, u32)> {
+            let items = item.saturating_sub(1)..(item + 2).min(ORDERED_ITEMS);
+            items.filter(move |_| phase > 0).map(move |i| (phase - 1, i))
+        }
+    }
+
+    impl PhasedWork for Ordered {
+        fn begin_step(&self) {
+            for (turn, finished) in self.turns.iter().zip(&self.finished) {
+                turn.arm(true);
+                finished.store(0, Ordering::SeqCst);
+            }
+        }
+        fn phase_count(&self) -> u32 {
+            ORDERED_PHASES
+        }
+        fn phase_len(&self, _phase: u32) -> u32 {
+            ORDERED_ITEMS
+        }
+        unsafe fn update_phase_item(&self, phase: u32, item: u32) {
+            for (p, i) in Self::earlier(phase, item) {
+                assert_eq!(
+                    self.finished[Self::at(p, i)].load(Ordering::Relaxed),
+                    1,
+                    "({phase}, {item}) ran before ({p}, {i})"
+                );
+            }
+            if phase == 0 && Some(item) == self.gated && self.step.load(Ordering::SeqCst) == 0 {
+                let start = std::time::Instant::now();
+                while self.phase_one_ran.load(Ordering::SeqCst) == 0 {
+                    assert!(start.elapsed().as_secs() < 5, "no item of phase 1 ran while phase 0 was still running");
+                    std::thread::yield_now();
+                }
+            }
+            if phase == 1 {
+                self.phase_one_ran.store(1, Ordering::SeqCst);
+            }
+            self.seen.lock().unwrap().push((self.step.load(Ordering::SeqCst), phase, item));
+            // Relaxed: the crew's finishing of the turn must publish it.
+            self.finished[Self::at(phase, item)].store(1, Ordering::Relaxed);
+        }
+        fn orders_items(&self) -> bool {
+            true
+        }
+        fn item_turn(&self, phase: u32, item: u32) -> Option<&Turn> {
+            self.turns.get(Self::at(phase, item))
+        }
+        fn for_each_earlier_turn(&self, phase: u32, item: u32, visit: &mut dyn FnMut(&Turn) -> bool) {
+            for (p, i) in Self::earlier(phase, item) {
+                if !visit(&self.turns[Self::at(p, i)]) {
+                    return;
+                }
+            }
+        }
+        fn end_step(&self) {
+            self.step.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn run_ordered(work: &Arc<Ordered>, workers: u32, steps: u32) -> Vec<Result<(), RuntimeError>> {
+        let crew = Arc::new(Crew::new());
+        crew.reset(workers).unwrap();
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (crew, work) = (crew.clone(), work.clone());
+                std::thread::spawn(move || crew.run_steps(&*work, &SpinFutex, worker, steps, 5_000))
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    }
+
+    #[test]
+    fn ordered_items_run_once_each_after_what_they_depend_on() {
+        for workers in [1u32, 2, 3, 5] {
+            let work = Ordered::new(None);
+            assert!(run_ordered(&work, workers, 4).iter().all(Result::is_ok), "{workers} workers");
+            let mut seen = work.seen.lock().unwrap().clone();
+            seen.sort_unstable();
+            let all: Vec<_> = (0..4)
+                .flat_map(|s| (0..ORDERED_PHASES).flat_map(move |p| (0..ORDERED_ITEMS).map(move |i| (s, p, i))))
+                .collect();
+            assert_eq!(seen, all, "{workers} workers: every item once per step");
+        }
+    }
+
+    #[test]
+    fn ordered_items_of_a_later_phase_run_while_an_earlier_phase_still_runs() {
+        // Phase 1's first item does not depend on phase 0's last one, so a
+        // second worker runs it while the first still holds that item.
+        let work = Ordered::new(Some(ORDERED_ITEMS - 1));
+        assert!(run_ordered(&work, 2, 2).iter().all(Result::is_ok));
+        assert_eq!(work.seen.lock().unwrap().len(), (2 * ORDERED_PHASES * ORDERED_ITEMS) as usize);
     }
 
     #[test]

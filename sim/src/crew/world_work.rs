@@ -1,6 +1,7 @@
 //! The world is what crews step.
 
 use super::phased_work::PhasedWork;
+use crate::runtime::turn::Turn;
 use crate::sand::World;
 
 impl PhasedWork for World {
@@ -21,6 +22,18 @@ impl PhasedWork for World {
         // contract of `World::update_phase_item`: distinct items of one
         // phase, each once, phases separated by a barrier.
         unsafe { World::update_phase_item(self, phase, item) }
+    }
+
+    fn orders_items(&self) -> bool {
+        true
+    }
+
+    fn item_turn(&self, phase: u32, item: u32) -> Option<&Turn> {
+        World::item_turn(self, phase, item)
+    }
+
+    fn for_each_earlier_turn(&self, phase: u32, item: u32, visit: &mut dyn FnMut(&Turn) -> bool) {
+        World::for_each_earlier_turn(self, phase, item, visit);
     }
 
     fn begin_frame(&self) -> u32 {

@@ -161,7 +161,10 @@ impl Barrier {
         }
     }
 
-    fn break_for_everyone<F: Futex>(&self, futex: &F) {
+    /// Breaks the barrier: every party waiting now or later gets
+    /// `BarrierBroken` until `reset`. For a party that gave up waiting
+    /// elsewhere, so the others never wait for it here.
+    pub fn break_for_everyone<F: Futex>(&self, futex: &F) {
         self.broken.store(1, Ordering::Release);
         self.generation.fetch_add(1, Ordering::SeqCst);
         futex.notify(&self.generation, ALL_WAITERS);

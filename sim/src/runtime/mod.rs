@@ -15,4 +15,5 @@ pub mod registry;
 pub mod spin;
 pub mod step_timing;
 pub mod thread_slot;
+pub mod turn;
 pub mod work_counter;

@@ -6,6 +6,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use super::dirty::DirtyRect;
 use super::neighborhood::Neighborhood;
 use super::world::World;
+use crate::runtime::turn::Turn;
 
 /// The dirty rectangles of one chunk (see `dirty.rs`).
 #[derive(Debug)]
@@ -17,6 +18,9 @@ pub(super) struct ChunkState {
     pub(super) next: DirtyRect,
     /// Bit `b` set: frame buffer `b` does not show this chunk as it is now.
     stale_frames: AtomicU32,
+    /// Whether this chunk's update in the current step has finished: the
+    /// chunks of later phases next to it wait for it (`step.rs`).
+    pub(super) turn: Turn,
 }
 
 /// `stale_frames` with every frame buffer stale.
@@ -25,7 +29,12 @@ const ALL_FRAMES_STALE: u32 = 0b11;
 impl ChunkState {
     /// A chunk with nothing to do, drawn in no frame buffer yet.
     pub(super) const fn new() -> ChunkState {
-        ChunkState { current: DirtyRect::new(), next: DirtyRect::new(), stale_frames: AtomicU32::new(ALL_FRAMES_STALE) }
+        ChunkState {
+            current: DirtyRect::new(),
+            next: DirtyRect::new(),
+            stale_frames: AtomicU32::new(ALL_FRAMES_STALE),
+            turn: Turn::finished(),
+        }
     }
 
     /// Records that cells of this chunk may have changed, so both frame

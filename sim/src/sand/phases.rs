@@ -53,7 +53,7 @@ pub(super) fn rows_of_phase(phase: u32, chunks_y: u32) -> impl Iterator<Item = (
 }
 
 /// The phase that updates chunk (cx, cy).
-#[cfg(test)]
+#[inline]
 pub(super) const fn phase_of(cx: u32, cy: u32, chunks_y: u32) -> u32 {
     (chunks_y - 1 - cy) + 2 * (cx % 2)
 }

@@ -27,14 +27,23 @@
 //! one thread:  world.end_step()                       ; barrier
 //! ```
 //!
+//! A crew may also drop the barriers between phases (`crew/team.rs`): a
+//! chunk then waits only for its neighbours of earlier phases
+//! (`for_each_earlier_turn`) and finishes its own turn when done. The
+//! result is the same, because only neighbours ever touch the same memory.
+//!
 //! Drawing a frame reads the cells and writes only the back frame buffer,
 //! so it never changes the world: the result is the same with or without
 //! frames, for any thread count.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use super::phases::rows_of_phase;
+use super::phases::{phase_of, rows_of_phase};
 use super::world::World;
+use crate::runtime::turn::Turn;
+
+/// The eight chunks around one, the lower ones (which run first) first.
+const NEIGHBOURS: [(i32, i32); 8] = [(0, 1), (-1, 1), (1, 1), (-1, 0), (1, 0), (-1, -1), (0, -1), (1, -1)];
 
 /// Relaxed is enough: the phase starts are written in the exclusive parts
 /// of a step and read after the driver's barrier, which orders them.
@@ -68,6 +77,7 @@ impl World {
                     let chunk = self.chunk(index as usize);
                     let rect = chunk.next.take();
                     chunk.current.store(&rect);
+                    chunk.turn.arm(!rect.is_empty());
                     if !rect.is_empty() {
                         assert!((listed as usize) < self.chunk_count);
                         // SAFETY: each chunk is listed at most once, so
@@ -130,9 +140,12 @@ impl World {
     ///
     /// * It runs between `begin_step` and `end_step` of one step, after every
     ///   item of the earlier phases of that step has finished (and their
-    ///   writes are visible, e.g. through a barrier).
-    /// * Calls that overlap in time are for different items of the same
-    ///   phase; each item runs at most once per step.
+    ///   writes are visible, e.g. through a barrier), or at least every one
+    ///   whose turn `for_each_earlier_turn` names (finished with Release,
+    ///   seen with Acquire).
+    /// * Calls that overlap in time are for different items, of the same
+    ///   phase or of phases whose turns do not name each other; each item
+    ///   runs at most once per step.
     /// * No exclusive operation (`begin_step`, `end_step`, `step`, painting
     ///   application, scenes, `hash`, cell accessors) runs at the same time.
     ///
@@ -140,18 +153,62 @@ impl World {
     /// step complete and deterministic; the order within a phase does not
     /// matter.)
     pub(crate) unsafe fn update_phase_item(&self, phase: u32, item: u32) {
-        if item >= self.phase_len(phase) {
+        let Some(index) = self.chunk_of_item(phase, item) else {
             return;
+        };
+        // SAFETY: items of one phase are chunks that are not neighbours, so
+        // the cells each may reach (its own and up to half a chunk around)
+        // do not overlap; the caller keeps everything else away.
+        unsafe { self.update_chunk(index) };
+    }
+
+    /// The chunk that item `item` of `phase` updates this step; None out
+    /// of range.
+    fn chunk_of_item(&self, phase: u32, item: u32) -> Option<usize> {
+        if item >= self.phase_len(phase) {
+            return None;
         }
         let slot = (self.phase_start(phase).load(ORDER) + item) as usize;
         assert!(slot < self.chunk_count);
         // SAFETY: `slot` is inside the list (checked); it was written by
         // `begin_step`, and nothing writes it until the next one.
-        let index = unsafe { self.phase_items.add(slot).read() };
-        // SAFETY: items of one phase are chunks that are not neighbours, so
-        // the cells each may reach (its own and up to half a chunk around)
-        // do not overlap; the caller keeps everything else away.
-        unsafe { self.update_chunk(index as usize) };
+        Some(unsafe { self.phase_items.add(slot).read() } as usize)
+    }
+
+    /// The turn of the chunk that item `item` of `phase` updates: its
+    /// update finished this step. None out of range.
+    pub(crate) fn item_turn(&self, phase: u32, item: u32) -> Option<&Turn> {
+        self.chunk_of_item(phase, item).map(|index| &self.chunk(index).turn)
+    }
+
+    /// Calls `visit` with the turns of the neighbours (also diagonal) of
+    /// item `item`'s chunk that run in an earlier phase, until it returns
+    /// false.
+    ///
+    /// This is what lets a crew drop the barriers between phases: a chunk
+    /// and every cell it may touch lie within half a chunk of it, so only
+    /// neighbouring chunks ever touch the same cells (or the same dirty
+    /// rectangle), and of two neighbours the one in the earlier phase
+    /// must run first. Chunks further apart touch disjoint memory and may
+    /// run at once whatever their phases, as the chunks of one phase do.
+    /// A neighbour with nothing to do this step is finished from the start.
+    pub(crate) fn for_each_earlier_turn(&self, phase: u32, item: u32, visit: &mut dyn FnMut(&Turn) -> bool) {
+        let Some(index) = self.chunk_of_item(phase, item) else {
+            return;
+        };
+        let (cx, cy) = ((index as u32 % self.chunks_x) as i32, (index as u32 / self.chunks_x) as i32);
+        for (dx, dy) in NEIGHBOURS {
+            let (nx, ny) = (cx + dx, cy + dy);
+            if nx < 0 || ny < 0 || nx >= self.chunks_x as i32 || ny >= self.chunks_y as i32 {
+                continue;
+            }
+            if phase_of(nx as u32, ny as u32, self.chunks_y) >= phase {
+                continue;
+            }
+            if !visit(&self.chunk((ny as u32 * self.chunks_x + nx as u32) as usize).turn) {
+                return;
+            }
+        }
     }
 
     /// Ends a step. Exclusive: call from one thread after every phase item
