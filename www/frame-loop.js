@@ -6,7 +6,8 @@
 // (main.js), which mixes them in. Every frame also drains the sim's
 // command log into the session's recording (replay-recorder.js): while it
 // is full the sim applies nothing more. While a replay plays, its player
-// runs the crew and takes the log itself, so the loop only shows frames.
+// runs the crew and takes the log itself, so the loop only shows frames
+// (and none while it seeks).
 
 import { fitView, syncCanvasSize } from './view.js';
 import { cellName, paletteEntry } from './materials.js';
@@ -41,8 +42,13 @@ export const frameLoop = {
         engine.tick(this.playing ? this.speed : 0);
         this.recorder.drain(engine);
       }
+      // While the replay player seeks, the worlds it passes through are not
+      // shown: no frame is read, so none is requested, which spares the
+      // crew its render pass and the page the uploads (on this project's
+      // 2-core VM, CPU time the software renderer took from the workers).
+      // The player publishes the world it lands on (`showNow`).
       const seq = engine.frameSeq();
-      if (seq !== this.lastSeq) {
+      if (seq !== this.lastSeq && !this.player?.seeking) {
         // Only what changed since the frame the renderer holds (engine-base.js).
         const upload = engine.uploadFrame(this.renderer, this.lastSeq);
         uploaded = upload.bytes;
