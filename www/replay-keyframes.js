@@ -12,11 +12,13 @@
 // returns (the raw bytes serve until it is done, and count against the
 // budget meanwhile); inflating one costs a few ms of a seek.
 //
-// Memory: all keyframes together stay within KEYFRAME_BUDGET_BYTES (as
-// stored). Past it every other keyframe of each segment is dropped and
-// `spacing` doubles, so that the ones taken from then on are as far apart
-// as the ones kept. Pinned keyframes (the start of a RELOAD segment, which
-// has no start of its own) are never dropped.
+// Memory: all keyframes of one collection together stay within its budget
+// (as stored): PLAYER_KEYFRAME_BUDGET_BYTES for a player's deflated ones,
+// RECORDER_KEYFRAME_BUDGET_BYTES for the recorder's raw checkpoints. Past
+// it every other keyframe of each segment is dropped and `spacing`
+// doubles, so that the ones taken from then on are as far apart as the
+// ones kept. Pinned keyframes (the start of a RELOAD segment, which has no
+// start of its own) are never dropped.
 //
 // Reach. A keyframe has no undo history, so an UNDO or REDO played from it
 // may come out otherwise than recorded (replay-player.js says why that is
@@ -26,7 +28,15 @@
 // The recorder adds the checkpoint saves the page takes anyway
 // (checkpoint.js); the player adds its own as it plays (replay-player.js).
 
-export const KEYFRAME_BUDGET_BYTES = 128 * 1024 * 1024;
+/**
+ * A player's keyframes. Deflated, a busy 1024² world's keyframe is ~420 KB,
+ * so a 10-minute replay's keyframes every ~500 ms of crew time take ~150 MB
+ * (docs/PERFORMANCE.md, "Replays"): half this budget held them only twice
+ * as far apart, and its seeks took up to 1.7 s instead of 0.7 s.
+ */
+export const PLAYER_KEYFRAME_BUDGET_BYTES = 256 * 1024 * 1024;
+/** The recorder's checkpoint saves, kept raw (~4 MB at 1024²): live play never packs. */
+export const RECORDER_KEYFRAME_BUDGET_BYTES = 128 * 1024 * 1024;
 
 const COMPRESSION = 'deflate-raw';
 const canCompress = typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
@@ -42,7 +52,7 @@ export class ReplayKeyframes {
    * the recorder's checkpoint saves do not, because packing a big save
    * costs the main thread tens of ms, a hitch in live play.
    */
-  constructor(budgetBytes = KEYFRAME_BUDGET_BYTES, { compress = false } = {}) {
+  constructor(budgetBytes, { compress = false } = {}) {
     this.budgetBytes = budgetBytes;
     this.compress = compress && canCompress;
     /** Per segment (the segment object itself): keyframes in step, then event order. */

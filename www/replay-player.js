@@ -60,7 +60,7 @@
 
 import { COMMAND, LIMITS } from './pkg/abi.js';
 import { SPEED_MAX } from './config.js';
-import { KEYFRAME_BUDGET_BYTES, ReplayKeyframes } from './replay-keyframes.js';
+import { PLAYER_KEYFRAME_BUDGET_BYTES, ReplayKeyframes } from './replay-keyframes.js';
 import { parseHeader } from './saves.js';
 
 /** Steps between keyframes the player takes at most (doubled each time the budget thins them). */
@@ -94,7 +94,7 @@ export class ReplayPlayer {
    * is called after every change the bar should show; `onProblem(message)`
    * reports what the player cannot fix.
    */
-  constructor({ app, replay, keyframes = new ReplayKeyframes(KEYFRAME_BUDGET_BYTES, { compress: true }), keyframeSteps = KEYFRAME_STEPS, onChange = () => {}, onProblem = () => {} }) {
+  constructor({ app, replay, keyframes = new ReplayKeyframes(PLAYER_KEYFRAME_BUDGET_BYTES, { compress: true }), keyframeSteps = KEYFRAME_STEPS, onChange = () => {}, onProblem = () => {} }) {
     this.app = app;
     this.replay = replay;
     this.keyframes = keyframes;

@@ -20,7 +20,7 @@
 
 import { REPLAY } from './pkg/abi.js';
 import { encodeReplay, ReplayError } from './replay-format.js';
-import { ReplayKeyframes } from './replay-keyframes.js';
+import { RECORDER_KEYFRAME_BUDGET_BYTES, ReplayKeyframes } from './replay-keyframes.js';
 import { parseHeader } from './saves.js';
 
 const U32_RANGE = 2 ** 32;
@@ -35,7 +35,7 @@ export function widenStep(low, start) {
 }
 
 export class ReplayRecorder {
-  constructor({ keyframes = new ReplayKeyframes() } = {}) {
+  constructor({ keyframes = new ReplayKeyframes(RECORDER_KEYFRAME_BUDGET_BYTES) } = {}) {
     /** `{ start, startStep, endStep (null while it runs), events }`, oldest first. */
     this.segments = [];
     this.keyframes = keyframes;
