@@ -731,13 +731,7 @@ mod tests {
     fn run_ordered(work: &Arc<Ordered>, workers: u32, steps: u32) -> Vec<Result<(), RuntimeError>> {
         let crew = Arc::new(Crew::new());
         crew.reset(workers).unwrap();
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                let (crew, work) = (crew.clone(), work.clone());
-                std::thread::spawn(move || crew.run_steps(&*work, &SpinFutex, worker, steps, 5_000))
-            })
-            .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+        run_on_threads(&crew, work, workers, steps)
     }
 
     #[test]
@@ -923,9 +917,10 @@ mod tests {
         }
     }
 
-    fn run_watched(
+    /// Runs `steps` steps of `work` on `workers` threads of `crew`; each thread's result.
+    fn run_on_threads<W: PhasedWork + Send + 'static>(
         crew: &Arc<Crew>,
-        work: &Arc<Overflowing>,
+        work: &Arc<W>,
         workers: u32,
         steps: u32,
     ) -> Vec<Result<(), RuntimeError>> {
@@ -948,17 +943,17 @@ mod tests {
             // SAFETY: `buffer` holds a canary and outlives every step below.
             unsafe { crew.watch_stack(1, buffer.as_ptr() as usize) }.unwrap();
             let work = Arc::new(Overflowing { inner: ledger(), low: buffer.as_ptr() as usize, at_step });
-            let results = run_watched(&crew, &work, WORKERS, 6);
+            let results = run_on_threads(&crew, &work, WORKERS, 6);
             if expect_fault {
                 assert!(results.iter().all(|r| *r == Err(RuntimeError::StackOverflow)), "{results:?}");
                 assert!(crew.is_faulted());
                 assert_eq!(crew.completed_steps(), 3, "the damaging step ends, no later one starts");
                 assert_eq!(crew.pending_steps(), 0, "a faulted crew is not busy");
-                let again = run_watched(&crew, &work, WORKERS, 1);
+                let again = run_on_threads(&crew, &work, WORKERS, 1);
                 assert!(again.iter().all(|r| *r == Err(RuntimeError::StackOverflow)), "stays faulted");
                 crew.reset(WORKERS).unwrap();
                 assert!(!crew.is_faulted(), "reset clears the fault and the watch");
-                assert!(run_watched(&crew, &work, WORKERS, 1).iter().all(Result::is_ok));
+                assert!(run_on_threads(&crew, &work, WORKERS, 1).iter().all(Result::is_ok));
             } else {
                 assert!(results.iter().all(Result::is_ok), "negative control: {results:?}");
                 assert_eq!(crew.completed_steps(), 6);
