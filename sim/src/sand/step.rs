@@ -156,9 +156,11 @@ impl World {
         let Some(index) = self.chunk_of_item(phase, item) else {
             return;
         };
-        // SAFETY: items of one phase are chunks that are not neighbours, so
-        // the cells each may reach (its own and up to half a chunk around)
-        // do not overlap; the caller keeps everything else away.
+        // SAFETY: items that run at once are chunks that are not
+        // neighbours (of one phase, or of phases whose turns do not name
+        // each other), so the cells each may reach (its own and up to half
+        // a chunk around) do not overlap; the caller keeps everything else
+        // away.
         unsafe { self.update_chunk(index) };
     }
 
