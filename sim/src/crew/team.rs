@@ -4,6 +4,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use core::sync::atomic::AtomicUsize;
 
+use super::deferred_items::DeferredItems;
 use super::home_blocks::HomeBlocks;
 use super::phase_blocks::{PhaseBlocks, MAX_ITEMS_PER_PHASE, MAX_PHASES};
 use super::phased_work::PhasedWork;
@@ -469,17 +470,21 @@ impl Crew {
 
     /// The phases of a step whose work orders its items (`orders_items`):
     /// no barrier between phases. A worker takes the phases in order, in
-    /// each its home block first, then what is left of the others'; before
-    /// an item it waits until the earlier items it depends on have
-    /// finished, and after it finishes the item's turn. Returns how many
-    /// items this worker ran.
+    /// each its home block first, then what is left of the others'. An
+    /// item whose earlier items (the ones it depends on) have all finished
+    /// runs at once; one that still waits for some is set aside
+    /// (`deferred_items.rs`) while the worker claims on, and runs once they
+    /// have. After an item its turn finishes. Returns how many items this
+    /// worker ran.
     ///
     /// Why this cannot deadlock: an item only waits for items of earlier
-    /// phases, and a worker claims an item of phase p only once every item
-    /// of the phases before p has been claimed (it took what its home
-    /// block and the others' still held). So the unfinished item of the
-    /// lowest phase has been claimed by a worker that waits for nothing,
-    /// or by none yet, and then whoever claims it next waits for nothing.
+    /// phases; a worker claims an item of phase p only once every item of
+    /// the phases before p has been claimed (it took what its home block
+    /// and the others' still held); and a worker only blocks on the oldest
+    /// item it set aside, which is of its lowest phase. So the unfinished
+    /// item of the lowest phase has been claimed by a worker that waits for
+    /// nothing, or by none yet, and then whoever claims it next waits for
+    /// nothing.
     fn run_ordered_phases<W: PhasedWork, F: Futex>(
         &self,
         work: &W,
@@ -489,6 +494,7 @@ impl Crew {
     ) -> Result<u32, RuntimeError> {
         let workers = self.workers();
         let mut done = 0;
+        let mut deferred = DeferredItems::new();
         for phase in 0..work.phase_count() {
             let len = work.phase_len(phase);
             if len == 0 {
@@ -496,31 +502,97 @@ impl Crew {
             }
             let mut visited = 0;
             while let Some(item) = self.ordered_items.claim(phase, len, workers, worker, &mut visited) {
-                let mut waited = Ok(());
-                work.for_each_earlier_turn(phase, item, &mut |turn| {
-                    waited = turn.wait_finished(futex, &self.turn_spin, timeout_ms);
-                    waited.is_ok()
-                });
-                if waited.is_err() {
-                    // Like a barrier wait that timed out: the others must
-                    // not wait for this worker at the step's last barrier.
-                    self.barrier.break_for_everyone(futex);
-                    return Err(RuntimeError::TimedOut);
+                while let Some((ready_phase, ready_item)) =
+                    deferred.take_first_ready(|p, i| earlier_finished(work, p, i))
+                {
+                    // SAFETY: claimed earlier in this step and set aside, so
+                    // this worker alone holds it, and it leaves the list
+                    // here; its earlier items have finished (just checked).
+                    unsafe { self.run_ordered_item(work, futex, ready_phase, ready_item) };
+                    done += 1;
                 }
-                // SAFETY: each item of this phase is handed to exactly one
-                // caller; every earlier item it may touch has finished (its
-                // turn, Acquire), and the later ones that may touch it wait
-                // for its turn below; `begin_step`/`end_step` run only as
-                // leader actions of barriers, where no item runs.
-                unsafe { work.update_phase_item(phase, item) };
-                if let Some(turn) = work.item_turn(phase, item) {
-                    turn.finish(futex);
+                if earlier_finished(work, phase, item) {
+                    // SAFETY: just claimed, so this worker alone holds it;
+                    // its earlier items have finished (just checked).
+                    unsafe { self.run_ordered_item(work, futex, phase, item) };
+                    done += 1;
+                    continue;
                 }
-                done += 1;
+                if deferred.is_full() {
+                    if let Some((oldest_phase, oldest_item)) = deferred.take_oldest() {
+                        self.wait_for_earlier(work, futex, oldest_phase, oldest_item, timeout_ms)?;
+                        // SAFETY: set aside by this worker, now off the list;
+                        // its earlier items have finished (waited for).
+                        unsafe { self.run_ordered_item(work, futex, oldest_phase, oldest_item) };
+                        done += 1;
+                    }
+                }
+                deferred.push(phase, item);
             }
+        }
+        // Nothing left to claim: what was set aside waits, oldest first.
+        while let Some((phase, item)) = deferred.take_oldest() {
+            self.wait_for_earlier(work, futex, phase, item, timeout_ms)?;
+            // SAFETY: set aside by this worker, now off the list; its earlier
+            // items have finished (waited for).
+            unsafe { self.run_ordered_item(work, futex, phase, item) };
+            done += 1;
         }
         Ok(done)
     }
+
+    /// Waits until every earlier item that item `item` of phase `phase`
+    /// depends on has finished.
+    fn wait_for_earlier<W: PhasedWork, F: Futex>(
+        &self,
+        work: &W,
+        futex: &F,
+        phase: u32,
+        item: u32,
+        timeout_ms: i32,
+    ) -> Result<(), RuntimeError> {
+        let mut waited = Ok(());
+        work.for_each_earlier_turn(phase, item, &mut |turn| {
+            waited = turn.wait_finished(futex, &self.turn_spin, timeout_ms);
+            waited.is_ok()
+        });
+        if waited.is_err() {
+            // Like a barrier wait that timed out: the others must not wait
+            // for this worker at the step's last barrier.
+            self.barrier.break_for_everyone(futex);
+            return Err(RuntimeError::TimedOut);
+        }
+        Ok(())
+    }
+
+    /// Runs one claimed item, then finishes its turn.
+    ///
+    /// # Safety
+    /// Inside `run_ordered_phases`: the caller claimed item `item` of phase
+    /// `phase` in this step, runs it this once, and has seen every turn
+    /// that `for_each_earlier_turn` names for it finished.
+    unsafe fn run_ordered_item<W: PhasedWork, F: Futex>(&self, work: &W, futex: &F, phase: u32, item: u32) {
+        // SAFETY: the claim hands each item to one caller, which runs it
+        // once (the contract above); every earlier item it may touch has
+        // finished (its turn, read with Acquire), and the later ones that
+        // may touch it wait for its turn below; `begin_step`/`end_step` run
+        // only as leader actions of barriers, where no item runs.
+        unsafe { work.update_phase_item(phase, item) };
+        if let Some(turn) = work.item_turn(phase, item) {
+            turn.finish(futex);
+        }
+    }
+}
+
+/// Whether every earlier item that item `item` of phase `phase` depends on
+/// has finished (Acquire: what they wrote is visible).
+fn earlier_finished<W: PhasedWork>(work: &W, phase: u32, item: u32) -> bool {
+    let mut finished = true;
+    work.for_each_earlier_turn(phase, item, &mut |turn| {
+        finished = turn.is_finished();
+        finished
+    });
+    finished
 }
 
 /// Whether a step of `work` runs without barriers between its phases: the
@@ -638,22 +710,24 @@ mod tests {
 
     /// Work that orders its items (`orders_items`): item i of phase p
     /// runs after items i - 1, i and i + 1 of phase p - 1, and nothing else.
-    /// Item `gated` of phase 0 holds on until an item of phase 1 has run,
-    /// which only a crew without a barrier between the phases allows.
+    /// With `gated: Some((held, opener))`, item `held` of phase 0 holds on
+    /// in the first step until item `opener` of phase 1 has run, which only
+    /// a crew without a barrier between the phases allows.
     struct Ordered {
         turns: Vec<Turn>,
         finished: Vec<AtomicU32>,
         step: AtomicU32,
         seen: Mutex<Vec<(u32, u32, u32)>>,
+        /// Bit i: item i of phase 1 has run in the first step.
         phase_one_ran: AtomicU32,
-        gated: Option<u32>,
+        gated: Option<(u32, u32)>,
     }
 
     const ORDERED_PHASES: u32 = 6;
     const ORDERED_ITEMS: u32 = 9;
 
     impl Ordered {
-        fn new(gated: Option<u32>) -> Arc<Ordered> {
+        fn new(gated: Option<(u32, u32)>) -> Arc<Ordered> {
             let count = (ORDERED_PHASES * ORDERED_ITEMS) as usize;
             Arc::new(Ordered {
                 turns: (0..count).map(|_| Turn::finished()).collect(),
@@ -696,15 +770,19 @@ mod tests {
                     "({phase}, {item}) ran before ({p}, {i})"
                 );
             }
-            if phase == 0 && Some(item) == self.gated && self.step.load(Ordering::SeqCst) == 0 {
+            let first_step = self.step.load(Ordering::SeqCst) == 0;
+            if let Some((held, opener)) = self.gated.filter(|&(held, _)| first_step && phase == 0 && item == held) {
                 let start = std::time::Instant::now();
-                while self.phase_one_ran.load(Ordering::SeqCst) == 0 {
-                    assert!(start.elapsed().as_secs() < 5, "no item of phase 1 ran while phase 0 was still running");
+                while self.phase_one_ran.load(Ordering::SeqCst) & (1 << opener) == 0 {
+                    assert!(
+                        start.elapsed().as_secs() < 5,
+                        "item {opener} of phase 1 never ran while item {held} of phase 0 held on"
+                    );
                     std::thread::yield_now();
                 }
             }
-            if phase == 1 {
-                self.phase_one_ran.store(1, Ordering::SeqCst);
+            if phase == 1 && first_step {
+                self.phase_one_ran.fetch_or(1 << item, Ordering::SeqCst);
             }
             self.seen.lock().unwrap().push((self.step.load(Ordering::SeqCst), phase, item));
             // Relaxed: the crew's finishing of the turn must publish it.
@@ -752,9 +830,25 @@ mod tests {
     fn ordered_items_of_a_later_phase_run_while_an_earlier_phase_still_runs() {
         // Phase 1's first item does not depend on phase 0's last one, so a
         // second worker runs it while the first still holds that item.
-        let work = Ordered::new(Some(ORDERED_ITEMS - 1));
+        let work = Ordered::new(Some((ORDERED_ITEMS - 1, 0)));
         assert!(run_ordered(&work, 2, 2).iter().all(Result::is_ok));
         assert_eq!(work.seen.lock().unwrap().len(), (2 * ORDERED_PHASES * ORDERED_ITEMS) as usize);
+    }
+
+    #[test]
+    fn a_blocked_item_is_set_aside_while_the_items_claimed_after_it_run() {
+        // Phase 1's items 0 and 1 depend on phase 0's item 0, which holds on
+        // until phase 1's item 3 (independent of it) has run. Whoever claims
+        // phase 1's first block meets 0 and 1 before 3: waiting for them
+        // there would hold the step until the gate's assertion gives up.
+        for _ in 0..20 {
+            let work = Ordered::new(Some((0, 3)));
+            assert!(run_ordered(&work, 2, 2).iter().all(Result::is_ok));
+            let mut seen = work.seen.lock().unwrap().clone();
+            seen.sort_unstable();
+            seen.dedup();
+            assert_eq!(seen.len(), (2 * ORDERED_PHASES * ORDERED_ITEMS) as usize, "every item once per step");
+        }
     }
 
     #[test]
