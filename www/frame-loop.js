@@ -46,9 +46,10 @@ export const frameLoop = {
       // shown: no frame is read, so none is requested, which spares the
       // crew its render pass and the page the uploads (on this project's
       // 2-core VM, CPU time the software renderer took from the workers).
-      // The player publishes the world it lands on (`showNow`).
+      // The player publishes the world it lands on (`showNow`). The same
+      // while frames are held (`framesHeld`: the crew measured alone).
       const seq = engine.frameSeq();
-      if (seq !== this.lastSeq && !this.player?.seeking) {
+      if (seq !== this.lastSeq && !this.player?.seeking && this.framesHeld === 0) {
         // Only what changed since the frame the renderer holds (engine-base.js).
         const upload = engine.uploadFrame(this.renderer, this.lastSeq);
         uploaded = upload.bytes;

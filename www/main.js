@@ -85,6 +85,8 @@ class App {
     this.currentStroke = 0;
     this.shownWorld = null;
     this.lastSeq = null;
+    /** While above 0 the frame loop reads no frames, so the crew renders none (the test hook's `runSteps`). */
+    this.framesHeld = 0;
     this.needsDraw = true;
     this.rect = { x: 0, y: 0, width: 1, height: 1, scale: 1 };
     /** Zoom and pan (view.js): `{ zoom, centerX, centerY }`, reset to fit for every new world size. */

@@ -66,14 +66,24 @@ export function installTestHook(app) {
     },
     /**
      * The crew alone: pauses, then runs exactly `steps` steps without
-     * drawing and resolves with `{ steps, ms }`, timed in the page.
+     * drawing and resolves with `{ steps, ms }`, timed in the page. The
+     * frame loop reads no frames meanwhile, so the crew renders none and
+     * the page uploads and draws nothing (on a software renderer that
+     * work would take cores from the crew); the world it ends on is shown
+     * after.
      */
     async runSteps(steps) {
       await app.setPlaying(false);
       const engine = live();
-      const start = performance.now();
-      await engine.step(steps);
-      return { steps, ms: performance.now() - start };
+      app.framesHeld++;
+      try {
+        const start = performance.now();
+        await engine.step(steps);
+        return { steps, ms: performance.now() - start };
+      } finally {
+        app.framesHeld--;
+        await app.syncView();
+      }
     },
     /** The main thread's cost per frame since the last call with `reset` (frame-meter.js). */
     frameStats({ reset = false } = {}) {

@@ -146,3 +146,34 @@ test(`upload bytes per frame at ${MEASURE_SIZE}²: active vs settled (WebGL2)`, 
   assert.equal(perFrame.settled, 0);
   assert.ok(perFrame.active > 0, 'negative control: an active world uploads');
 });
+
+test(`runSteps measures the crew alone: it uploads no frame while it runs, then shows the world it ended on`, options, async (t) => {
+  await game(t, { scene: SCENE.ACTIVE, size: MEASURE_SIZE }, async (page) => {
+    // The single-threaded engine steps on the main thread, where no frame is displayed meanwhile.
+    if ((await page.evaluate(() => window.quicksand.mode)) !== 'threads') return t.skip('needs the threaded engine');
+    const run = await page.evaluate(async (steps) => {
+      const q = window.quicksand;
+      await q.pause();
+      let displayed = 0;
+      let counting = true;
+      const count = () => {
+        if (!counting) return;
+        displayed++;
+        requestAnimationFrame(count);
+      };
+      requestAnimationFrame(count);
+      const first = { uploads: q.uploads().frames, seq: q.frameSeq(), step: q.stepCount() };
+      await q.runSteps(steps);
+      counting = false;
+      return { displayed, uploads: q.uploads().frames - first.uploads, published: q.frameSeq() - first.seq, steps: q.stepCount() - first.step, first };
+    }, 100);
+    t.diagnostic(`runSteps(100) at ${MEASURE_SIZE}²: ${JSON.stringify(run)}`);
+    assert.equal(run.steps, 100);
+    // Without this the test could not tell: frames came while the crew ran.
+    assert.ok(run.displayed >= 3, `the run spanned ${run.displayed} displayed frames`);
+    // The world it ended on may already be uploaded as runSteps resolves.
+    assert.ok(run.uploads <= 1, `${run.uploads} frames uploaded during the run`);
+    assert.ok(run.published >= 1, 'the world it ended on was published');
+    await eventually(() => page.evaluate((before) => window.quicksand.uploads().frames > before, run.first.uploads), { message: 'the world it ended on to be uploaded' });
+  });
+});
