@@ -2,7 +2,8 @@
 // rectangle the sim says changed (a settled world uploads nothing while it
 // plays; an active one does), and a stroke drawn while paused shows before
 // any step (qs_world_render_now), with WebGL2, with Canvas2D and in the
-// single-threaded fallback.
+// single-threaded fallback. And the test hook's runSteps, the bench's "raw
+// crew", uploads no frame while it runs.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
