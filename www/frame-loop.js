@@ -26,7 +26,8 @@ export const frameLoop = {
     this.needsDraw = true;
     this.toolbar.setSize(engine.width, engine.height);
     const who = engine.kind === 'threads' ? `${engine.workerCount} worker thread${engine.workerCount === 1 ? '' : 's'}` : 'single-threaded';
-    this.toolbar.setEngineLine(`${engine.width}×${engine.height} · ${who} · ${this.renderer.kind === 'webgl2' ? 'WebGL2' : 'Canvas2D'}`);
+    const drawing = this.renderer.kind === 'webgl2' ? 'WebGL2' : this.rendererChoice.software ? 'Canvas2D (WebGL2 here is software)' : 'Canvas2D';
+    this.toolbar.setEngineLine(`${engine.width}×${engine.height} · ${who} · ${drawing}`);
   },
 
   frame(now) {

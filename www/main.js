@@ -1,5 +1,5 @@
-// The game page's wiring: the App's state, the renderer (WebGL2, else
-// Canvas2D), the toolbar's actions, the pointer, and boot. Each job lives
+// The game page's wiring: the App's state, the renderer (WebGL2 on a GPU,
+// else Canvas2D: renderer-choice.js), the toolbar's actions, the pointer, and boot. Each job lives
 // in a file of its own, mixed into the App: frame-loop.js (one call per
 // displayed frame), edits.js (strokes, undo/redo, scenes, new worlds),
 // tools.js (the drawing tools' gestures), files.js (save and open),
@@ -18,6 +18,7 @@ import { threadSupport } from './pkg/loader/quicksand.js';
 import { FallbackNotice } from './fallback-notice.js';
 import { WebGLRenderer } from './renderer-webgl.js';
 import { CanvasRenderer } from './renderer-canvas.js';
+import { chooseRenderer } from './renderer-choice.js';
 import { PointerPainter } from './input.js';
 import { ViewControls } from './navigation.js';
 import { StatsOverlay } from './stats.js';
@@ -43,8 +44,9 @@ import { replayFromLocation } from './share-link.js';
 
 const $ = (id) => document.getElementById(id);
 
-function pickRenderer(canvas, wanted) {
-  const renderer = (wanted === 'canvas' ? null : WebGLRenderer.create(canvas)) ?? CanvasRenderer.create(canvas);
+/** The renderer `choice` (renderer-choice.js) asks for, else the other one. */
+function pickRenderer(canvas, choice) {
+  const renderer = (choice.kind === 'webgl2' ? WebGLRenderer.create(canvas) : null) ?? CanvasRenderer.create(canvas);
   if (!renderer) throw new Error('this browser can draw neither WebGL2 nor Canvas2D');
   return renderer;
 }
@@ -101,7 +103,9 @@ class App {
     this.player = null;
     /** While a replay plays: the session it interrupted, `{ recorder, bytes }`, for `closeReplay`. */
     this.beforeReplay = null;
-    this.renderer = pickRenderer(this.canvas, settings.renderer);
+    /** Why this renderer: `{ kind, wanted, webgl, software }` (renderer-choice.js). */
+    this.rendererChoice = chooseRenderer(settings.renderer);
+    this.renderer = pickRenderer(this.canvas, this.rendererChoice);
     // A restored WebGL context has lost its textures: set the world up again.
     this.renderer.onRestored = () => {
       this.shownWorld = null;

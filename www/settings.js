@@ -6,7 +6,9 @@
 //   ?scene=N     a SCENE id (abi.js; default: the landscape)
 //   ?seed=N      the world's seed (default: FIRST_SCREEN_SEED, config.js)
 //   ?speed=1..4  steps per frame; ?speed=max: as fast as the workers go
-//   ?renderer=canvas   skip WebGL2 and use the Canvas2D fallback
+//   ?renderer=canvas   Canvas2D; ?renderer=webgl: WebGL2 even where it is a
+//                software rasterizer (the default picks Canvas2D there:
+//                renderer-choice.js)
 //
 // The stats overlay's state (hidden, details shown) is remembered across
 // visits in localStorage.

@@ -38,6 +38,10 @@ export function installTestHook(app) {
     get renderer() {
       return app.renderer.kind;
     },
+    /** Why that renderer: `{ kind, wanted, webgl, software }` (renderer-choice.js). */
+    get rendererChoice() {
+      return { ...app.rendererChoice };
+    },
     get workers() {
       return app.engine?.workerCount ?? 0;
     },

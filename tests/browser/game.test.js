@@ -41,6 +41,36 @@ const options = { timeout: TEST_TIMEOUT_MS };
 const game = (t, query, body) => withGame(t, browser, server, { threads: WORKERS, size: SIZE, ...query }, body);
 const cellsOfRow = (y, x0, x1) => Array.from({ length: x1 - x0 + 1 }, (_, i) => [x0 + i, y]);
 
+test('the renderer: WebGL2 on a GPU, Canvas2D where WebGL2 is a software rasterizer; ?renderer= forces either', options, async (t) => {
+  for (const renderer of [null, 'webgl', 'canvas']) {
+    await game(t, { scene: MIXED_SCENE, renderer }, async (page) => {
+      const state = await page.evaluate(() => {
+        // The test's own read of the WebGL2 renderer's name, on a canvas of its own.
+        const gl = document.createElement('canvas').getContext('webgl2');
+        const info = gl?.getExtension('WEBGL_debug_renderer_info');
+        const name = gl ? gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) : null;
+        return { name, renderer: window.quicksand.renderer, choice: window.quicksand.rendererChoice, line: document.getElementById('engine-line').textContent };
+      });
+      t.diagnostic(`?renderer=${renderer}: ${JSON.stringify(state)}`);
+      if (renderer === null) {
+        assert.equal(state.choice.wanted, 'auto');
+        assert.equal(state.choice.webgl, state.name, 'the page read the same WebGL2 renderer');
+        assert.equal(state.renderer, state.name && !state.choice.software ? 'webgl2' : 'canvas2d');
+        // These machines have no GPU: their WebGL2 is SwiftShader (Chromium) or llvmpipe (Firefox).
+        if (/swiftshader|llvmpipe/i.test(state.name ?? '')) {
+          assert.equal(state.choice.software, true);
+          assert.equal(state.renderer, 'canvas2d');
+          assert.match(state.line, /Canvas2D \(WebGL2 here is software\)/, 'the stats overlay says why');
+        }
+      } else {
+        assert.equal(state.renderer, renderer === 'canvas' || !ENGINE.webgl2 ? 'canvas2d' : 'webgl2');
+        assert.equal(state.choice.wanted, renderer);
+      }
+      await eventually(() => page.evaluate(() => window.quicksand.stepCount() > 5), { message: 'the world to run steps' });
+    });
+  }
+});
+
 test(`loads cross-origin isolated: ${ENGINE.threads ? 'every worker ready' : 'single-threaded, since this engine cannot share memory with workers'}`, options, async (t) => {
   await game(t, { scene: MIXED_SCENE }, async (page) => {
     const state = await page.evaluate(() => ({

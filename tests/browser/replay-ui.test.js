@@ -82,7 +82,7 @@ async function settledAt(page, step) {
 test('a share link that cannot be read says why, and the page opens a normal (empty) world', options, async (t) => {
   // Bad characters, then a cut-off link: both fail in share-link.js, before any codec.
   for (const fragment of ['#replay=not*base64url', '#replay=AAAAA']) {
-    await withPage(t, `${server.url}?threads=2&size=${SIZE}${fragment}`, async (page) => {
+    await withPage(t, `${server.url}?threads=2&size=${SIZE}&renderer=webgl${fragment}`, async (page) => {
       await page.waitFor('#toast', { text: "This link's replay could not be read" });
       const message = await text(page, '#toast');
       assert.match(message, fragment.includes('*') ? /contains "\*"/ : /cut off/, `the message names the problem: ${message}`);
@@ -143,7 +143,7 @@ test('a replay opened by link plays to its end and matches the recording; the sc
   const link = replayLinkFor(new Uint8Array(session.bytes), server.url);
   assert.ok(link.url, `a ${session.bytes.length}-byte replay gets a link`);
 
-  await withPage(t, link.url.replace('/#', `/?threads=2#`), async (page) => {
+  await withPage(t, link.url.replace('/#', `/?threads=2&renderer=webgl#`), async (page) => {
     await page.waitFor('#replay-bar');
     assert.equal(await page.isVisible('#save-replay'), false, 'the live-only buttons are hidden while watching');
     const shown = await barState(page);

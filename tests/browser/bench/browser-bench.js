@@ -22,11 +22,12 @@ import { SCENE } from '../../../www/pkg/abi.js';
 import { startServer } from '../support/server.js';
 import { replayGroup } from './replay-seek.js';
 
-const USAGE = `usage: ./build.sh bench --browser [--engine chromium|firefox] [--json] [--sizes 1024,2048]
+const USAGE = `usage: ./build.sh bench --browser [--engine chromium|firefox] [--renderer auto|webgl|canvas] [--json] [--sizes 1024,2048]
                          [--workers 1,2] [--scenes active,mixed,settled] [--rounds N] [--window-ms MS]
                          [--replay] [--replay-only] [--replay-minutes M] [--replay-file PATH]
 
   --engine      chromium (headless, the default) or firefox (Firefox ESR under Xvfb)
+  --renderer    auto (the page's own choice, the default), webgl or canvas (forced)
   --json        also print one JSON object per measured row
   --sizes       square world sides (default 1024,2048)
   --workers     worker counts (default 1 up to the number of cores)
@@ -61,6 +62,8 @@ const AMDAHL_WORKERS = [4, 8, 16];
 const SCENES = { active: SCENE.ACTIVE, mixed: SCENE.MIXED, settled: SCENE.SETTLED };
 /** The engines with threads (support/engines.js); --engine picks one. */
 const BENCH_ENGINES = ['chromium', 'firefox'];
+/** --renderer: the page's own choice (www/renderer-choice.js), or `?renderer=` forcing one. */
+const BENCH_RENDERERS = ['auto', 'webgl', 'canvas'];
 
 // The targets of issue 9 (printed with pass/FAIL, never asserted in tests).
 const GAME_OVER_RAW_MIN = 0.85;
@@ -78,6 +81,7 @@ function parse() {
     options: {
       browser: { type: 'boolean' },
       engine: { type: 'string', default: 'chromium' },
+      renderer: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
       sizes: { type: 'string', default: '1024,2048' },
       workers: { type: 'string' },
@@ -106,8 +110,10 @@ function parse() {
     return name;
   });
   if (!BENCH_ENGINES.includes(values.engine)) throw new Error(`--engine: "${values.engine}" is not one of ${BENCH_ENGINES.join(', ')}`);
+  if (!BENCH_RENDERERS.includes(values.renderer)) throw new Error(`--renderer: "${values.renderer}" is not one of ${BENCH_RENDERERS.join(', ')}`);
   return {
     engine: values.engine,
+    renderer: values.renderer,
     json: values.json,
     sizes: list(values.sizes).map((s) => positive(s, '--sizes')),
     workers: values.workers ? list(values.workers).map((w) => positive(w, '--workers')) : Array.from({ length: cores }, (_, i) => i + 1),
@@ -137,11 +143,11 @@ const mcells = (cells, steps, ms) => (cells * steps) / (ms / 1000) / MEGA;
 const amdahl = (serial, workers) => 1 / (serial + (1 - serial) / workers);
 
 /** Opens the game paused at `size`² with `workers` workers, at max speed. */
-async function openGame(browser, server, size, workers) {
-  const search = new URLSearchParams({ threads: workers, size, scene: SCENE.EMPTY, seed: SEED, speed: 'max' });
+async function openGame(browser, server, size, workers, renderer) {
+  const search = new URLSearchParams({ threads: workers, size, scene: SCENE.EMPTY, seed: SEED, speed: 'max', ...(renderer === 'auto' ? {} : { renderer }) });
   const page = await openPage(browser, `${server.url}?${search}`);
   await page.evaluate(() => window.quicksand.pause());
-  const actual = await page.evaluate(() => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, wait: window.quicksand.waitStrategy, renderer: window.quicksand.renderer }));
+  const actual = await page.evaluate(() => ({ mode: window.quicksand.mode, workers: window.quicksand.workers, wait: window.quicksand.waitStrategy, renderer: window.quicksand.renderer, choice: window.quicksand.rendererChoice }));
   if (actual.mode !== 'threads' || actual.workers !== workers) throw new Error(`asked for ${workers} workers, the page runs ${JSON.stringify(actual)}`);
   return { page, ...actual };
 }
@@ -312,15 +318,16 @@ async function main() {
     let first = true;
     for (const size of args.replayOnly ? [] : args.sizes) {
       for (const workers of args.workers) {
-        const game = await openGame(browser, server, size, workers);
+        const game = await openGame(browser, server, size, workers, args.renderer);
         try {
           if (first) {
-            console.log(`renderer: ${game.renderer}; main-thread wait: ${game.wait}\n`);
+            const why = game.choice.wanted === 'auto' ? ` (the page's choice; WebGL2 here: ${game.choice.webgl ?? 'none'}${game.choice.software ? ', a software rasterizer' : ''})` : ' (forced by --renderer)';
+            console.log(`renderer: ${game.renderer}${why}; main-thread wait: ${game.wait}\n`);
             printHeader();
             first = false;
           }
           for (const sceneName of args.scenes) {
-            const row = { engine: args.engine, ...(await measure(game.page, { size, sceneName, workers, rounds: args.rounds, windowMs: args.windowMs })) };
+            const row = { engine: args.engine, renderer: game.renderer, ...(await measure(game.page, { size, sceneName, workers, rounds: args.rounds, windowMs: args.windowMs })) };
             rows.push(row);
             printRow(row);
             const problems = await game.page.collectProblems();

@@ -8,7 +8,11 @@ import { decodePng } from './png.js';
 
 /** Opens the game with URL parameters (threads, size, scene, seed, renderer). */
 export function openGame(browser, server, query = {}, pageOptions = {}) {
-  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  // The suite draws with WebGL2 unless a test asks otherwise (`renderer:
+  // 'canvas'`, or null for the page's own choice): these machines have no
+  // GPU, where the page would pick Canvas2D (www/renderer-choice.js).
+  const entries = Object.entries({ renderer: 'webgl', ...query }).filter(([, v]) => v !== null && v !== undefined);
+  const search = new URLSearchParams(entries.map(([k, v]) => [k, String(v)]));
   return openPage(browser, `${server.url}?${search}`, pageOptions);
 }
 
