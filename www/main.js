@@ -1,8 +1,9 @@
 // The game page's wiring: the App's state, the renderer (WebGL2 on a GPU,
-// else Canvas2D: renderer-choice.js), the toolbar's actions, the pointer, and boot. Each job lives
-// in a file of its own, mixed into the App: frame-loop.js (one call per
-// displayed frame), edits.js (strokes, undo/redo, scenes, new worlds),
-// tools.js (the drawing tools' gestures), files.js (save and open),
+// else Canvas2D: renderer-choice.js), the toolbar's actions, the pointer,
+// and boot. Each job lives in a file of its own, mixed into the App:
+// frame-loop.js (one call per displayed frame), edits.js (strokes,
+// undo/redo, scenes, new worlds), tools.js (the drawing tools' gestures),
+// files.js (save and open),
 // restarts.js (engines, faults, the last good state). The page uses the engine only through its methods.
 //
 // Replays: every session is recorded (replay-recorder.js) from boot; a

@@ -34,6 +34,7 @@ test('automatic: WebGL2 on a GPU, Canvas2D on a software rasterizer or without W
   assert.deepEqual(chooseRenderer(null, () => GPU[0]), { kind: 'webgl2', wanted: 'auto', webgl: GPU[0], software: false });
   assert.deepEqual(chooseRenderer(null, () => SOFTWARE[0]), { kind: 'canvas2d', wanted: 'auto', webgl: SOFTWARE[0], software: true });
   assert.deepEqual(chooseRenderer('something else', () => null), { kind: 'canvas2d', wanted: 'auto', webgl: null, software: false });
+  assert.equal(chooseRenderer(null, () => '').kind, 'webgl2', 'a name that could not be read: WebGL2 is tried');
 });
 
 test('?renderer= overrides the choice without asking WebGL', () => {
