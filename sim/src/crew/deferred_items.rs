@@ -43,14 +43,15 @@ impl DeferredItems {
         self.len == MAX_DEFERRED_ITEMS
     }
 
-    /// Sets an item aside, after every item already set aside. The caller
-    /// makes room first (`is_full`, `take_oldest`).
-    pub fn push(&mut self, phase: u32, item: u32) {
-        debug_assert!(!self.is_full(), "a full list takes nothing");
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = (phase, item);
-            self.len += 1;
-        }
+    /// Sets an item aside, after every item already set aside. A full list
+    /// first makes room by taking out its oldest item and returns it: the
+    /// caller must then wait for that one and run it.
+    #[must_use = "an item taken out to make room must still run"]
+    pub fn push(&mut self, phase: u32, item: u32) -> Option<(u32, u32)> {
+        let evicted = if self.is_full() { self.take_oldest() } else { None };
+        self.items[self.len] = (phase, item);
+        self.len += 1;
+        evicted
     }
 
     /// The item set aside first, removed from the list.
@@ -96,7 +97,7 @@ mod tests {
         assert!(list.is_empty());
         assert_eq!(list.take_oldest(), None);
         for item in 0..5 {
-            list.push(item / 2, item);
+            assert_eq!(list.push(item / 2, item), None);
         }
         assert_eq!(list.take_first_ready(|_, item| item % 2 == 1), Some((0, 1)));
         assert_eq!(list.take_first_ready(|_, item| item == 4), Some((2, 4)));
@@ -106,15 +107,14 @@ mod tests {
     }
 
     #[test]
-    fn a_full_list_says_so_and_taking_the_oldest_makes_room() {
+    fn a_full_list_says_so_and_pushing_gives_back_the_oldest() {
         let mut list = DeferredItems::new();
         for item in 0..MAX_DEFERRED_ITEMS as u32 {
             assert!(!list.is_full());
-            list.push(0, item);
+            assert_eq!(list.push(0, item), None);
         }
         assert!(list.is_full());
-        assert_eq!(list.take_oldest(), Some((0, 0)));
-        list.push(1, 99);
+        assert_eq!(list.push(1, 99), Some((0, 0)), "a full list gives back its oldest");
         let all = drain(&mut list);
         assert_eq!(all.len(), MAX_DEFERRED_ITEMS);
         assert_eq!(all.last(), Some(&(1, 99)));

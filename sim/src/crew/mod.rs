@@ -7,8 +7,8 @@
 //! phases with no barrier between them: an item waits only for those
 //! items' turns (`runtime/turn.rs`), a worker sets an item that must still
 //! wait aside and claims on (`deferred_items.rs`), and the cursors of
-//! `phase_blocks.rs` hand out every phase at once. Other work gets one barrier round per
-//! phase (`home_blocks.rs`). A phase with no items is skipped by every
+//! `phase_blocks.rs` hand out every phase at once. Other work gets one
+//! barrier round per phase (`home_blocks.rs`). A phase with no items is skipped by every
 //! worker alike. The exclusive work between steps (apply input, flip
 //! frames, decide what to do next) runs inside a barrier as the leader's
 //! action, so a world's step costs one barrier round (two with a frame)

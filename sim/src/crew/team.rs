@@ -518,16 +518,14 @@ impl Crew {
                     done += 1;
                     continue;
                 }
-                if deferred.is_full() {
-                    if let Some((oldest_phase, oldest_item)) = deferred.take_oldest() {
-                        self.wait_for_earlier(work, futex, oldest_phase, oldest_item, timeout_ms)?;
-                        // SAFETY: set aside by this worker, now off the list;
-                        // its earlier items have finished (waited for).
-                        unsafe { self.run_ordered_item(work, futex, oldest_phase, oldest_item) };
-                        done += 1;
-                    }
+                if let Some((oldest_phase, oldest_item)) = deferred.push(phase, item) {
+                    // The list was full: its oldest item made room.
+                    self.wait_for_earlier(work, futex, oldest_phase, oldest_item, timeout_ms)?;
+                    // SAFETY: set aside by this worker, now off the list;
+                    // its earlier items have finished (waited for).
+                    unsafe { self.run_ordered_item(work, futex, oldest_phase, oldest_item) };
+                    done += 1;
                 }
-                deferred.push(phase, item);
             }
         }
         // Nothing left to claim: what was set aside waits, oldest first.
